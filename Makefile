@@ -1,0 +1,39 @@
+# Two commands for a fresh machine (Python >= 3.11, Node >= 18): `make serve`, `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PY_OK  := $(VENV)/.installed
+JS_OK  := node_modules/.installed
+
+.PHONY: setup build serve test bench clean
+
+setup: $(PY_OK) $(JS_OK)
+
+$(PY_OK): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[test]"
+	touch $@
+
+$(JS_OK): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+## build: the deployable static site in site/ and dist/handbook-site.zip for an intranet server
+build: setup
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+	$(BIN)/python tools/package_site.py site dist/handbook-site.zip
+
+## serve: build, then serve at http://127.0.0.1:8000
+serve: build
+	$(BIN)/python tools/serve.py site --port 8000
+
+## test: build, then the whole suite (unit, data and browser tests in Debian Chromium)
+test: build
+	$(BIN)/python -m pytest
+
+## bench: speed, page weight and Lighthouse scores (not part of the tests)
+bench: build
+	$(BIN)/python tools/bench.py
+
+clean:
+	rm -rf site site-* dist .pytest_cache

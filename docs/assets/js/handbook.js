@@ -1,0 +1,44 @@
+// Loaded on every page (small): offline support, print fixes, and lazy loading of
+// interactive features. Pages without a calculator, checklist or quiz load nothing else.
+(function () {
+  "use strict";
+  var root = new URL("../../", document.currentScript.src);
+  window.handbookRoot = root.href;
+
+  if ("serviceWorker" in navigator && /^https?:$/.test(location.protocol)) {
+    window.addEventListener("load", function () {
+      navigator.serviceWorker.register(new URL("sw.js", root)).catch(function () {
+        /* offline support is a bonus; the page works without it */
+      });
+    });
+  }
+
+  // Collapsed blocks print expanded; they are closed again afterwards.
+  var opened = [];
+  window.addEventListener("beforeprint", function () {
+    opened = Array.prototype.filter.call(document.querySelectorAll("details:not([open])"), function (d) {
+      d.open = true;
+      return true;
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    opened.forEach(function (d) { d.open = false; });
+    opened = [];
+  });
+
+  var features = [
+    ["[data-instrument]", "assets/js/calculators.js"],
+    ["[data-checklist]", "assets/js/checklists.js"],
+    ["[data-quiz]", "assets/js/quiz.js"],
+  ];
+  function wire() {
+    features.forEach(function (f) {
+      if (document.querySelector(f[0])) {
+        import(new URL(f[1], root).href).then(function (m) { m.wire(document); });
+      }
+    });
+  }
+  // Material's instant navigation swaps the page without reloading scripts: re-wire each time.
+  if (window.document$) window.document$.subscribe(wire);
+  else document.addEventListener("DOMContentLoaded", wire);
+})();

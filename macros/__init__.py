@@ -1,0 +1,8 @@
+"""mkdocs-macros entry point: registers each macro family from its own module."""
+
+from macros import content
+
+
+def define_env(env):
+    """Register every macro family; the modules hold the logic."""
+    content.register(env)

@@ -1,0 +1,54 @@
+"""Content conventions: sources at the foot of a page, the bibliography and the glossary."""
+
+from macros.datafiles import DATA, DataFileError, load_records
+from macros.links import relative
+
+REFERENCE_FIELDS = {"id": (str, True), "file": (str, False), "text": (str, True), "note": (str, False)}
+GLOSSARY_FIELDS = {"term": (str, True), "en": (str, True), "page": (str, True), "brief": (str, True)}
+BIBLIOGRAPHY_PAGE = "reference/bibliography.md"
+EXAM_BASIS = (
+    "本页“考点”依据上列来源整理；来源 s003 按初级《社会工作实务》教材的结构编写，未注明教材版次，"
+    "备考时请以当年考试大纲和指定教材为准。"
+)
+
+
+def references():
+    """All references by id, validated."""
+    return load_records(DATA / "references.yml", REFERENCE_FIELDS, top="references")
+
+
+def register(env):
+    refs = references()
+
+    @env.macro
+    def sources(*ids):
+        """The page's 参考来源 section: each cited reference, linked to the bibliography."""
+        if not ids:
+            raise DataFileError(DATA / "references.yml", env.page.file.src_uri, "sources() 至少要引用一条来源")
+        unknown = [i for i in ids if i not in refs]
+        if unknown:
+            raise DataFileError(DATA / "references.yml", env.page.file.src_uri, f"未知来源编号 {', '.join(unknown)}")
+        bib = relative(env, BIBLIOGRAPHY_PAGE)
+        lines = ["", "## 参考来源 {#sources}", ""]
+        lines += [f"{n}. {refs[i]['text']} [→ 文献 {i}]({bib}#ref-{i})" for n, i in enumerate(ids, 1)]
+        if '!!! exam' in env.markdown:
+            lines += ["", f"<small>{EXAM_BASIS}</small>"]
+        return "\n".join(lines) + "\n"
+
+    @env.macro
+    def bibliography():
+        """Every reference, in one style, each with an anchor `ref-<id>`."""
+        out = []
+        for rid, ref in refs.items():
+            note = f"<br><small>{ref['note']}</small>" if ref.get("note") else ""
+            out.append(f"**[{rid}]** {ref['text']}{note}\n{{: #ref-{rid} }}")
+        return "\n\n".join(out) + "\n"
+
+    @env.macro
+    def glossary():
+        """The Chinese–English glossary; each term links to the page that explains it."""
+        terms = load_records(DATA / "glossary.yml", GLOSSARY_FIELDS, key="term", top="terms")
+        rows = ["| 术语 | English | 释义 |", "| --- | --- | --- |"]
+        for term, item in sorted(terms.items(), key=lambda kv: kv[1]["en"].lower()):
+            rows.append(f"| [{term}]({relative(env, item['page'])}) | {item['en']} | {item['brief']} |")
+        return "\n".join(rows) + "\n"

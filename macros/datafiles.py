@@ -1,0 +1,70 @@
+"""Load YAML data files and check them against small declarative schemas."""
+
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+
+
+class DataFileError(Exception):
+    """A data file breaks a rule; the message names the file, the entry and the rule."""
+
+    def __init__(self, path, entry, rule):
+        self.path, self.entry, self.rule = Path(path), entry, rule
+        try:
+            shown = self.path.relative_to(ROOT)
+        except ValueError:
+            shown = self.path
+        super().__init__(f"数据文件 {shown}，条目 {entry}：{rule}")
+
+
+def load_yaml(path):
+    """Parse one YAML file; a syntax error becomes a DataFileError naming the file."""
+    path = Path(path)
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"第 {mark.line + 1} 行" if mark else "（整个文件）"
+        raise DataFileError(path, where, f"YAML 格式错误：{getattr(exc, 'problem', exc)}") from None
+    except OSError as exc:
+        raise DataFileError(path, "（整个文件）", f"无法读取：{exc.strerror}") from None
+
+
+_TYPES = {str: "文本", int: "整数", list: "列表", dict: "映射", bool: "是/否"}
+
+
+def check_fields(path, entry, record, schema):
+    """Check one record against {field: (type, required)}; unknown fields are errors too."""
+    if not isinstance(record, dict):
+        raise DataFileError(path, entry, "应为映射（键: 值）")
+    for field, (kind, required) in schema.items():
+        if field not in record or record[field] in (None, ""):
+            if required:
+                raise DataFileError(path, entry, f"缺少必填字段 “{field}”")
+            continue
+        value = record[field]
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise DataFileError(path, entry, f"字段 “{field}” 应为{_TYPES[kind]}，实际是 {value!r}")
+    extra = sorted(set(record) - set(schema))
+    if extra:
+        raise DataFileError(path, entry, f"未知字段 {', '.join(extra)}（拼写错误？）")
+
+
+def load_records(path, schema, key="id", top=None):
+    """Load a file holding a list of records (optionally under `top`), check each, index by `key`."""
+    path = Path(path)
+    raw = load_yaml(path)
+    records = raw.get(top) if (top and isinstance(raw, dict)) else raw
+    if not isinstance(records, list):
+        raise DataFileError(path, "（整个文件）", f"应为记录列表{f'（在 {top} 下）' if top else ''}")
+    index = {}
+    for position, record in enumerate(records, 1):
+        entry = record.get(key, f"第 {position} 条") if isinstance(record, dict) else f"第 {position} 条"
+        check_fields(path, entry, record, schema)
+        if record[key] in index:
+            raise DataFileError(path, entry, f"{key} 重复")
+        index[record[key]] = record
+    return index

@@ -1,0 +1,82 @@
+"""Shared fixtures: the built site, a local server for it, and Debian Chromium via Playwright."""
+
+import os
+import subprocess
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from tools import serve
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# Without the background-networking flags Chromium itself tries Google's hosts at start.
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-default-apps",
+]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def built_site(runtime):
+    """The site built with the given Python runtime (the default build is made by `make test`)."""
+    directory = ROOT / ("site" if runtime == "micropython" else f"site-{runtime}")
+    if runtime != "micropython" and not (directory / "index.html").exists():
+        env = {**os.environ, "HANDBOOK_RUNTIME": runtime, "NO_MKDOCS_2_WARNING": "1"}
+        subprocess.run([str(ROOT / ".venv/bin/mkdocs"), "build", "--strict", "--quiet", "-d", str(directory)],
+                       cwd=ROOT, env=env, check=True)
+    if not (directory / "index.html").exists():
+        pytest.fail(f"{directory} 未构建：请用 make test 运行测试")
+    return directory
+
+
+@pytest.fixture(scope="session")
+def site_dir():
+    return built_site("micropython")
+
+
+@pytest.fixture(scope="session")
+def base_url(site_dir):
+    server, url = serve.start(site_dir)
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Requests:
+    """Every request a browser context made; `foreign()` lists those not sent to the local server."""
+
+    def __init__(self, base_url):
+        self.local = urlparse(base_url).netloc
+        self.urls = []
+
+    def record(self, request):
+        self.urls.append(request.url)
+
+    def foreign(self):
+        return [u for u in self.urls if urlparse(u).scheme not in ("data", "blob") and urlparse(u).netloc != self.local]
+
+
+@pytest.fixture
+def context(browser, base_url):
+    ctx = browser.new_context(viewport=PHONE, service_workers="block", locale="zh-CN")
+    ctx.requests = Requests(base_url)
+    ctx.on("request", ctx.requests.record)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(context):
+    return context.new_page()

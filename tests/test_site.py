@@ -1,0 +1,94 @@
+"""The foundation: Chinese search, no third-party requests, offline use, phone layout."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DESKTOP, PHONE
+
+pytestmark = pytest.mark.browser
+SHOTS = Path(__file__).parent / "screenshots"
+
+# A key term, and the page that explains it; the term must be found through the search box.
+SEARCH_TERMS = [
+    ("同理", "interview/empathy.html"),
+    ("对质", "interview/confrontation.html"),
+    ("结案", "casework/closing.html"),
+    ("转介", "casework/intake.html"),
+    ("抗逆力", "support/resilience.html"),
+    ("优势视角", "support/strengths.html"),
+    ("姑息", "palliative/principles.html"),
+]
+
+
+def search(page, word):
+    """Type into Material's search box as a user would and return the result links."""
+    page.locator("label.md-header__button[for='__search']").click()
+    box = page.locator("input.md-search__input")
+    box.fill("")
+    box.type(word)
+    box.press("End")  # Material listens to keyup; CJK typed by Playwright needs one more key.
+    page.locator(".md-search-result__item").first.wait_for(timeout=10000)
+    return page.locator(".md-search-result__item a").evaluate_all("els => els.map(e => e.href)")
+
+
+@pytest.mark.parametrize("word, target", SEARCH_TERMS)
+def test_search_finds_word_inside_sentences(page, base_url, word, target):
+    page.goto(base_url)
+    hrefs = search(page, word)
+    assert any(target in h for h in hrefs), f"搜索“{word}”的结果中没有 {target}：{hrefs[:10]}"
+
+
+def test_no_page_requests_another_host(page, context, base_url, site_dir):
+    pages = sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html"))
+    assert len(pages) > 40
+    for rel in pages:
+        page.goto(base_url + rel, wait_until="networkidle")
+    assert context.requests.foreign() == []
+    # The crawl really happened: the local server saw every page.
+    visited = {u.split("?")[0].split("#")[0] for u in context.requests.urls}
+    assert all(base_url + rel in visited for rel in pages)
+    print(f"crawled {len(pages)} pages, {len(context.requests.urls)} requests, all local")
+
+
+def test_works_offline_after_one_visit(browser, base_url):
+    ctx = browser.new_context(viewport=PHONE, locale="zh-CN")
+    requests = []
+    ctx.on("request", lambda r: requests.append(r.url))
+    try:
+        page = ctx.new_page()
+        page.goto(base_url)
+        page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=60000)
+        ctx.set_offline(True)
+        page.goto(base_url + "casework/closing.html")
+        assert "结案" in page.locator("h1").inner_text()
+        hrefs = search(page, "同理")
+        assert any("interview/empathy.html" in h for h in hrefs)
+        # Without the cache the navigation above would have failed: prove we really were offline.
+        assert page.evaluate("navigator.onLine") is False
+    finally:
+        ctx.close()
+
+
+@pytest.mark.parametrize("name, path", [("home", ""), ("technique", "interview/empathy.html")])
+def test_readable_at_phone_and_desktop_width(browser, base_url, name, path):
+    SHOTS.mkdir(exist_ok=True)
+    for label, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+        ctx = browser.new_context(viewport=viewport, locale="zh-CN", service_workers="block")
+        page = ctx.new_page()
+        page.goto(base_url + path, wait_until="networkidle")
+        page.screenshot(path=str(SHOTS / f"{name}-{label}.png"), full_page=True)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        ctx.close()
+        assert overflow <= 0, f"{name} 在 {label} 宽度下横向溢出 {overflow}px"
+
+
+def test_print_expands_collapsed_blocks_and_hides_navigation(page, base_url):
+    page.goto(base_url + "conventions.html")
+    page.evaluate("""() => { const d = document.createElement('details');
+        d.innerHTML = '<summary>s</summary><p id="inside">hidden text</p>';
+        document.querySelector('.md-content__inner').append(d); }""")
+    page.emulate_media(media="print")
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    assert page.locator("#inside").is_visible()
+    assert not page.locator(".md-sidebar--primary").is_visible()

@@ -1,0 +1,66 @@
+"""MkDocs hooks: enforce page conventions, then ship engine, data and runtimes with the site."""
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+ROOT = Path(__file__).resolve().parent.parent
+NODE_MODULES = ROOT / "node_modules"
+# Files each Python runtime needs in the browser, copied from the pinned npm packages.
+RUNTIME_FILES = {
+    "micropython": ("@micropython/micropython-webassembly-pyscript", ["micropython.mjs", "micropython.wasm"]),
+    "pyodide": ("pyodide", ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"]),
+}
+CHAPTERS = ("overview/", "casework/", "interview/", "palliative/", "support/")
+ABSTRACT = re.compile(r'<div class="admonition abstract">')
+SOURCES = re.compile(r'<h2 id="sources"')
+
+
+def on_page_content(html, page, config, files):
+    """Chapter pages open with an abstract and end with their sources; otherwise the build stops."""
+    src = page.file.src_uri
+    if src.startswith(CHAPTERS) or src.startswith("reference/glossary"):
+        first_block = html.split("</h1>", 1)[-1].lstrip()
+        if not ABSTRACT.match(first_block):
+            raise PluginError(f"{src}：页面标题后的第一块必须是提要（!!! abstract \"提要\"）")
+        if not SOURCES.search(html):
+            raise PluginError(f"{src}：缺少“参考来源”一节（在页尾写 {{{{ sources(...) }}}}）")
+    return html
+
+
+def on_post_build(config):
+    site = Path(config["site_dir"])
+    runtime = config["extra"]["python_runtime"]
+    if runtime not in RUNTIME_FILES:
+        raise PluginError(f"mkdocs.yml：extra.python_runtime 应为 micropython 或 pyodide，实际是 {runtime!r}")
+    package, names = RUNTIME_FILES[runtime]
+    vendor = site / "assets" / "vendor" / runtime
+    vendor.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        source = NODE_MODULES / package / name
+        if not source.exists():
+            raise PluginError(f"缺少 {source.relative_to(ROOT)}：请先运行 npm ci（make 会自动运行）")
+        shutil.copy2(source, vendor / name)
+    engine = site / "assets" / "engine"
+    engine.mkdir(parents=True, exist_ok=True)
+    for module in sorted((ROOT / "engine").glob("*.py")):
+        shutil.copy2(module, engine / module.name)
+    (engine / "manifest.json").write_text(
+        json.dumps({"runtime": runtime, "modules": sorted(p.name for p in (ROOT / "engine").glob("*.py"))}),
+        encoding="utf-8",
+    )
+    _service_worker(site)
+
+
+def _service_worker(site):
+    """Precache the whole built site with Workbox so it works offline after one visit."""
+    result = subprocess.run(
+        ["node", str(ROOT / "tools" / "service_worker.mjs"), str(site)],
+        capture_output=True, text=True, cwd=ROOT,
+    )
+    if result.returncode != 0:
+        raise PluginError(f"生成 service worker 失败：{result.stderr.strip() or result.stdout.strip()}")
