@@ -47,7 +47,12 @@ def register(env):
     @env.macro
     def glossary():
         """The Chinese–English glossary; each term links to the page that explains it."""
-        terms = load_records(DATA / "glossary.yml", GLOSSARY_FIELDS, key="term", top="terms")
+        terms = {}
+        for path in sorted((DATA / "glossary").glob("*.yml")):
+            for term, item in load_records(path, GLOSSARY_FIELDS, key="term", top="terms").items():
+                if term in terms:
+                    raise DataFileError(path, term, "术语在另一个术语表文件中已出现")
+                terms[term] = item
         rows = ["| 术语 | English | 释义 |", "| --- | --- | --- |"]
         for term, item in sorted(terms.items(), key=lambda kv: kv[1]["en"].lower()):
             rows.append(f"| [{term}]({relative(env, item['page'])}) | {item['en']} | {item['brief']} |")
