@@ -1,8 +1,9 @@
 """mkdocs-macros entry point: registers each macro family from its own module."""
 
-from macros import content
+from macros import content, quiz
 
 
 def define_env(env):
     """Register every macro family; the modules hold the logic."""
     content.register(env)
+    quiz.register(env)

@@ -3,12 +3,13 @@
 from pathlib import Path
 
 import yaml
+from mkdocs.exceptions import PluginError
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 
 
-class DataFileError(Exception):
+class DataFileError(PluginError):
     """A data file breaks a rule; the message names the file, the entry and the rule."""
 
     def __init__(self, path, entry, rule):

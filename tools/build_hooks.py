@@ -1,20 +1,28 @@
 """MkDocs hooks: enforce page conventions, then ship engine, data and runtimes with the site."""
 
+import importlib
 import json
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from macros import quiz  # noqa: E402  (needs ROOT on the path)
+
 NODE_MODULES = ROOT / "node_modules"
 # Files each Python runtime needs in the browser, copied from the pinned npm packages.
 RUNTIME_FILES = {
     "micropython": ("@micropython/micropython-webassembly-pyscript", ["micropython.mjs", "micropython.wasm"]),
     "pyodide": ("pyodide", ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"]),
 }
+# Data the engine reads in the browser: bundle name -> module whose load_all() validates and returns it.
+BUNDLES = {"instruments": "macros.instruments", "checklists": "macros.checklists"}
 CHAPTERS = ("overview/", "casework/", "interview/", "palliative/", "support/")
 ABSTRACT = re.compile(r'<div class="admonition abstract">')
 SOURCES = re.compile(r'<h2 id="sources"')
@@ -49,10 +57,23 @@ def on_post_build(config):
     engine.mkdir(parents=True, exist_ok=True)
     for module in sorted((ROOT / "engine").glob("*.py")):
         shutil.copy2(module, engine / module.name)
-    (engine / "manifest.json").write_text(
-        json.dumps({"runtime": runtime, "modules": sorted(p.name for p in (ROOT / "engine").glob("*.py"))}),
-        encoding="utf-8",
-    )
+    (engine / "data").mkdir(exist_ok=True)
+    for name, module in BUNDLES.items():
+        try:  # TEMPORARY while helpers write these modules; remove before landing
+            data = importlib.import_module(module).load_all()
+        except ModuleNotFoundError:
+            continue
+        (engine / "data" / f"{name}.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    manifest = {
+        "runtime": runtime,
+        "modules": sorted(p.name for p in (ROOT / "engine").glob("*.py")),
+        "bundles": sorted(BUNDLES),
+    }
+    (engine / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    exam = site / "assets" / "exam"
+    exam.mkdir(exist_ok=True)
+    (exam / "bank.json").write_text(json.dumps(quiz.bundle(), ensure_ascii=False), encoding="utf-8")
+    quiz.check_anchors(site)
     _service_worker(site)
 
 

@@ -1,0 +1,50 @@
+// Module worker: starts the Python runtime chosen in mkdocs.yml (MicroPython by default, or
+// Pyodide), writes the engine modules and data bundles into its file system, then answers
+// requests by calling engine.bridge.call(). All files come from this site, never a CDN.
+const params = new URL(self.location.href).searchParams;
+const runtime = params.get("runtime");
+const root = params.get("root");
+
+async function text(path) {
+  const response = await fetch(root + path);
+  if (!response.ok) throw new Error(`无法加载 ${path}（HTTP ${response.status}）`);
+  return response.text();
+}
+
+async function startRuntime() {
+  if (runtime === "pyodide") {
+    const { loadPyodide } = await import(root + "assets/vendor/pyodide/pyodide.mjs");
+    return loadPyodide({ indexURL: root + "assets/vendor/pyodide/" });
+  }
+  const { loadMicroPython } = await import(root + "assets/vendor/micropython/micropython.mjs");
+  return loadMicroPython({ stdout: () => {}, stderr: (line) => console.warn(line) });
+}
+
+const ready = (async () => {
+  const started = performance.now();
+  const [py, manifest] = await Promise.all([startRuntime(), text("assets/engine/manifest.json").then(JSON.parse)]);
+  py.FS.mkdir("/engine");
+  py.FS.mkdir("/engine/data");
+  const modules = await Promise.all(manifest.modules.map((m) => text("assets/engine/" + m)));
+  manifest.modules.forEach((m, i) => py.FS.writeFile("/engine/" + m, modules[i]));
+  const bundles = await Promise.all(manifest.bundles.map((b) => text("assets/engine/data/" + b + ".json")));
+  manifest.bundles.forEach((b, i) => py.FS.writeFile("/engine/data/" + b + ".json", bundles[i]));
+  py.runPython("import sys\nif '/' not in sys.path:\n    sys.path.insert(0, '/')\n");
+  const bridge = py.pyimport("engine.bridge");
+  return { bridge, ms: performance.now() - started };
+})();
+
+ready.then(
+  ({ ms }) => self.postMessage({ type: "ready", runtime, ms }),
+  (error) => self.postMessage({ type: "failed", message: String(error && error.message || error) }),
+);
+
+self.onmessage = async (event) => {
+  const { id, request } = event.data;
+  try {
+    const { bridge } = await ready;
+    self.postMessage({ type: "reply", id, reply: String(bridge.call(JSON.stringify(request))) });
+  } catch (error) {
+    self.postMessage({ type: "reply", id, reply: JSON.stringify({ error: "评分引擎无法运行：" + (error.message || error) }) });
+  }
+};

@@ -1,0 +1,69 @@
+"""Entry point for the browser worker: one JSON request in, one JSON response out.
+
+Runs unchanged in CPython, Pyodide and MicroPython. The worker writes the engine modules to
+/engine/ and the build's data bundles to /engine/data/; each bundle is read once, when first used.
+"""
+
+import json
+
+DATA_DIR = "/engine/data/"
+_bundles = {}
+
+
+class RequestError(Exception):
+    """The request itself is malformed (unknown function, wrong arguments)."""
+
+
+def bundle(name):
+    """A data bundle written by the build (instruments, checklists), parsed once."""
+    if name not in _bundles:
+        with open(DATA_DIR + name + ".json") as handle:
+            _bundles[name] = json.loads(handle.read())
+    return _bundles[name]
+
+
+def _spec(kind, ident):
+    specs = bundle(kind)
+    if not isinstance(ident, str) or ident not in specs:
+        raise RequestError("未知的编号：" + str(ident))
+    return specs[ident]
+
+
+def _module(name):
+    """Engine modules are imported when first used, so a page pays only for what it calls."""
+    return __import__("engine." + name, None, None, [name])
+
+
+# name -> (module, function, data bundle whose spec replaces the first argument, an id, or None)
+FUNCTIONS = {
+    "score": ("scoring", "score", "instruments"),
+    "compare": ("scoring", "compare", "instruments"),
+    "summary_line": ("scoring", "summary_line", "instruments"),
+    "checklist": ("casework", "evaluate", "checklists"),
+    "grade": ("quiz", "grade", None),
+    "exam_score": ("quiz", "exam_score", None),
+    "review": ("quiz", "review", None),
+    "due": ("quiz", "due", None),
+    "check_import": ("storage", "check_import", None),
+    "envelope": ("storage", "envelope", None),
+}
+
+
+def call(request_text):
+    """Run {"fn": name, "args": [...]} and answer {"ok": result} or {"error": Chinese message}."""
+    try:
+        request = json.loads(request_text)
+        if request.get("fn") not in FUNCTIONS:
+            raise RequestError("未知的功能：" + str(request.get("fn")))
+        module, name, kind = FUNCTIONS[request["fn"]]
+        args = list(request.get("args", []))
+        if kind:
+            if not args:
+                raise RequestError("缺少编号")
+            args[0] = _spec(kind, args[0])
+        return json.dumps({"ok": getattr(_module(module), name)(*args)})
+    except Exception as exc:  # every failure reaches the page as a readable message, never a crash
+        kind = type(exc).__name__
+        if kind in ("ScoreError", "CaseworkError", "QuizError", "StorageError", "RequestError"):
+            return json.dumps({"error": str(exc)})
+        return json.dumps({"error": "计算引擎内部错误（" + kind + "）：" + str(exc)})

@@ -1,0 +1,107 @@
+"""Exam practice: grading by the real exam's rule, mock-exam totals, and the 错题本's spaced review.
+
+Rule (初级《社会工作实务》): 单选 1 point; 多选 2 points — any wrong option chosen scores 0, all
+correct options chosen score 2, otherwise 0.5 for each correct option chosen.
+"""
+
+from engine import dates
+
+SINGLE_POINTS = 1.0
+MULTI_POINTS = 2.0
+PARTIAL_POINTS = 0.5
+# Days until the next review after 1, 2, … correct reviews in a row; past the last, it is mastered.
+INTERVALS = [1, 2, 4, 7, 15, 30]
+PROGRESS_FORMAT = 1
+
+
+class QuizError(Exception):
+    """A question, a response or a progress file is not usable; the message says why, in Chinese."""
+
+
+def _correct_set(question):
+    options = question.get("options") if isinstance(question, dict) else None
+    if not isinstance(options, list) or len(options) < 2:
+        raise QuizError("题目数据不完整：缺少选项")
+    right = [i for i, option in enumerate(options) if option.get("correct") is True]
+    if not right:
+        raise QuizError("题目数据不完整：没有正确选项")
+    return right, len(options)
+
+
+def is_multi(question):
+    """多选 scoring applies to 多选 and to case questions with more than one correct option."""
+    return question.get("type") == "multi" or len(_correct_set(question)[0]) > 1
+
+
+def grade(question, chosen):
+    """Grade one response (list of option indices) → points, whether fully right, and what was missed."""
+    right, count = _correct_set(question)
+    if not isinstance(chosen, list) or any(not isinstance(i, int) or isinstance(i, bool) for i in chosen):
+        raise QuizError("作答格式不对：应为所选选项的序号列表")
+    picked = sorted(set(chosen))
+    if any(i < 0 or i >= count for i in picked):
+        raise QuizError("作答里有不存在的选项")
+    multi = is_multi(question)
+    if not multi and len(picked) > 1:
+        raise QuizError("单选题只能选一个选项")
+    wrong = [i for i in picked if i not in right]
+    hit = [i for i in picked if i in right]
+    full = MULTI_POINTS if multi else SINGLE_POINTS
+    if wrong or not hit:
+        points = 0.0
+    elif len(hit) == len(right):
+        points = full
+    else:
+        points = PARTIAL_POINTS * len(hit)
+    return {
+        "points": points,
+        "max": full,
+        "correct": points == full,
+        "right": right,
+        "wrong_chosen": wrong,
+        "missed": [i for i in right if i not in picked],
+    }
+
+
+def exam_score(questions, responses):
+    """Score a paper: questions [{id, chapter, type, options}], responses {id: [indices]} (absent = blank)."""
+    if not isinstance(responses, dict):
+        raise QuizError("作答格式不对")
+    total, maximum, by_chapter, items = 0.0, 0.0, {}, []
+    for question in questions:
+        graded = grade(question, responses.get(question["id"]) or [])
+        total += graded["points"]
+        maximum += graded["max"]
+        chapter = by_chapter.setdefault(question["chapter"], {"points": 0.0, "max": 0.0, "count": 0, "correct": 0})
+        chapter["points"] += graded["points"]
+        chapter["max"] += graded["max"]
+        chapter["count"] += 1
+        chapter["correct"] += 1 if graded["correct"] else 0
+        graded["id"] = question["id"]
+        items.append(graded)
+    return {"points": total, "max": maximum, "by_chapter": by_chapter, "items": items}
+
+
+def review(entry, correct, today):
+    """Next state of one 错题本 entry after an answer on `today`; None once it is mastered.
+
+    A wrong answer (re)starts the schedule: review tomorrow. Each right answer moves to the next interval.
+    """
+    dates.day_number(today)
+    step = entry.get("step", 0) if isinstance(entry, dict) else 0
+    wrong = entry.get("wrong", 0) if isinstance(entry, dict) else 0
+    if not correct:
+        return {"step": 0, "due": dates.add_days(today, INTERVALS[0]), "wrong": wrong + 1}
+    if entry is None:
+        return None  # right first time: it never enters the notebook
+    step += 1
+    if step >= len(INTERVALS):
+        return None
+    return {"step": step, "due": dates.add_days(today, INTERVALS[step]), "wrong": wrong}
+
+
+def due(notebook, today):
+    """Ids of entries due on or before `today`, most overdue first (ties by id)."""
+    now = dates.day_number(today)
+    ready = [(dates.day_number(e["due"]), qid) for qid, e in notebook.items() if dates.day_number(e["due"]) <= now]
+    return [qid for _, qid in sorted(ready)]
