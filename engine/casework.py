@@ -1,0 +1,242 @@
+"""Decisions behind the case-work checklists (转介、服务计划完整性、结案准备).
+
+Runs unchanged in CPython, Pyodide and MicroPython: plain standard library, no typing or
+dataclasses, and nothing relies on dict order. The meaning of each item comes from the data
+file (an item's `role`), never from its wording.
+
+evaluate(spec, state)
+    spec  -- one checklist as loaded from data/checklists/<id>.yml (or the JSON bundle)
+    state -- {"checks": {item_id: bool}, "fields": {field_id: str}}
+    returns {"decision", "status", "level", "message", "missing"}; bad input raises CaseworkError.
+"""
+
+LEVELS = ("ok", "warn", "stop")
+
+# decision id -> (roles that must be present in the checklist, roles that may be present)
+DECISIONS = {
+    "referral": (("referral_reason",), ()),
+    "plan_completeness": (("plan_content", "worker_requirement"), ()),
+    "closure_readiness": (("closing_situation", "closing_step"), ("closing_form",)),
+}
+
+
+class CaseworkError(Exception):
+    """The checklist or its state cannot be evaluated; the message is a Chinese sentence."""
+
+
+def decision_ids():
+    """Every decision the engine knows, sorted."""
+    return sorted(DECISIONS)
+
+
+def allowed_roles(decision):
+    """Roles an item may carry in a checklist with this decision (sorted)."""
+    if decision not in DECISIONS:
+        return []
+    required, optional = DECISIONS[decision]
+    return sorted(list(required) + list(optional))
+
+
+def required_roles(decision):
+    """Roles that must each mark at least one item in a checklist with this decision (sorted)."""
+    if decision not in DECISIONS:
+        return []
+    return sorted(DECISIONS[decision][0])
+
+
+def _title(spec):
+    title = spec.get("title") if isinstance(spec, dict) else None
+    return title if isinstance(title, str) and title else "（未命名清单）"
+
+
+def _items(spec):
+    """All items of the checklist, in the order of the data file: a list of dicts."""
+    if not isinstance(spec, dict):
+        raise CaseworkError("清单数据应为映射，实际是 " + type(spec).__name__)
+    groups = spec.get("groups")
+    if not isinstance(groups, list) or not groups:
+        raise CaseworkError("清单“" + _title(spec) + "”没有条目组")
+    items = []
+    for group in groups:
+        entries = group.get("items") if isinstance(group, dict) else None
+        if not isinstance(entries, list):
+            raise CaseworkError("清单“" + _title(spec) + "”的条目组格式错误")
+        for item in entries:
+            if not isinstance(item, dict) or not isinstance(item.get("id"), str) or not isinstance(item.get("text"), str):
+                raise CaseworkError("清单“" + _title(spec) + "”中有条目缺少编号或文字")
+            items.append(item)
+    return items
+
+
+def _field_ids(spec):
+    ids = []
+    fields = spec.get("fields") or []
+    if not isinstance(fields, list):
+        raise CaseworkError("清单“" + _title(spec) + "”的填写栏格式错误")
+    for field in fields:
+        if not isinstance(field, dict) or not isinstance(field.get("id"), str):
+            raise CaseworkError("清单“" + _title(spec) + "”中有填写栏缺少编号")
+        ids.append(field["id"])
+    return ids
+
+
+def check_state(spec, state):
+    """Validate a state against the checklist; return (checks, fields) with every item present.
+
+    Unticked or absent items count as False, absent fields as "".
+    """
+    title = _title(spec)
+    items = _items(spec)
+    field_ids = _field_ids(spec)
+    if not isinstance(state, dict):
+        raise CaseworkError("清单“" + title + "”的填写状态应为映射（checks、fields），实际是 " + type(state).__name__)
+    extra = sorted([str(key) for key in state if key not in ("checks", "fields")])
+    if extra:
+        raise CaseworkError("清单“" + title + "”的填写状态中有未知的键：" + "、".join(extra))
+    checks = state.get("checks")
+    fields = state.get("fields")
+    if checks is None:
+        checks = {}
+    if fields is None:
+        fields = {}
+    if not isinstance(checks, dict):
+        raise CaseworkError("清单“" + title + "”的 checks 应为映射（条目编号: 是/否）")
+    if not isinstance(fields, dict):
+        raise CaseworkError("清单“" + title + "”的 fields 应为映射（填写栏编号: 文字）")
+    known = {}
+    for item in items:
+        known[item["id"]] = False
+    unknown = sorted([str(key) for key in checks if key not in known])
+    if unknown:
+        raise CaseworkError("清单“" + title + "”中没有这些条目：" + "、".join(unknown))
+    for key in sorted(checks):
+        value = checks[key]
+        if type(value) is not bool:
+            raise CaseworkError("清单“" + title + "”条目 " + key + " 的值应为 true 或 false，实际是 " + repr(value))
+        known[key] = value
+    unknown = sorted([str(key) for key in fields if key not in field_ids])
+    if unknown:
+        raise CaseworkError("清单“" + title + "”中没有这些填写栏：" + "、".join(unknown))
+    texts = {}
+    for key in field_ids:
+        texts[key] = ""
+    for key in sorted(fields):
+        value = fields[key]
+        if not isinstance(value, str):
+            raise CaseworkError("清单“" + title + "”填写栏 " + key + " 的内容应为文字，实际是 " + repr(value))
+        texts[key] = value
+    return known, texts
+
+
+def _with_role(items, role):
+    return [item for item in items if item.get("role") == role]
+
+
+def _quoted(items):
+    return "；".join(["“" + item["text"] + "”" for item in items])
+
+
+def _result(decision, status, level, message, missing):
+    return {"decision": decision, "status": status, "level": level, "message": message, "missing": missing}
+
+
+def _referral(items, checks):
+    reasons = _with_role(items, "referral_reason")
+    met = [item for item in reasons if checks[item["id"]]]
+    if met:
+        return _result(
+            "referral", "allowed", "ok",
+            "可以转介：符合允许转介的情形——" + _quoted(met) + "。转介前向服务对象说明原因，"
+            "并把个案记录作为转介依据交给接收的机构。",
+            [],
+        )
+    return _result(
+        "referral", "not_allowed", "stop",
+        "不应转介：只有在 " + str(len(reasons)) + " 种情形下才允许转介（" + _quoted(reasons) + "），"
+        "目前一种也没有勾选，应由本机构继续提供服务。",
+        [],
+    )
+
+
+def _plan(items, checks):
+    contents = _with_role(items, "plan_content")
+    duties = _with_role(items, "worker_requirement")
+    missing_contents = [item for item in contents if not checks[item["id"]]]
+    missing_duties = [item for item in duties if not checks[item["id"]]]
+    missing = [item["text"] for item in missing_contents + missing_duties]
+    if missing_contents:
+        message = ("服务计划还不完整：" + str(len(contents)) + " 项基本内容缺 " + str(len(missing_contents))
+                   + " 项——" + _quoted(missing_contents) + "。")
+        if missing_duties:
+            message += "另有 " + str(len(missing_duties)) + " 项对社会工作者的要求尚未确认——" + _quoted(missing_duties) + "。"
+        message += "补齐后再与服务对象商定服务协议。"
+        return _result("plan_completeness", "incomplete", "stop", message, missing)
+    if missing_duties:
+        return _result(
+            "plan_completeness", "requirements_open", "warn",
+            "计划的 " + str(len(contents)) + " 项内容已齐全，但还有 " + str(len(missing_duties))
+            + " 项对社会工作者的要求尚未确认——" + _quoted(missing_duties) + "。",
+            missing,
+        )
+    return _result(
+        "plan_completeness", "complete", "ok",
+        "服务计划完整：" + str(len(contents)) + " 项内容齐全，" + str(len(duties))
+        + " 项对社会工作者的要求都已确认。可以据此与服务对象商定服务协议。",
+        [],
+    )
+
+
+def _closure(items, checks):
+    situations = _with_role(items, "closing_situation")
+    steps = _with_role(items, "closing_step")
+    forms = _with_role(items, "closing_form")
+    met = [item for item in situations if checks[item["id"]]]
+    if not met:
+        return _result(
+            "closure_readiness", "no_situation", "stop",
+            "还不能结案：" + str(len(situations)) + " 种可以结案的情形一种也没有勾选。",
+            [],
+        )
+    remaining = [item for item in steps if not checks[item["id"]]]
+    if remaining:
+        return _result(
+            "closure_readiness", "steps_remaining", "warn",
+            "符合可以结案的情形（" + _quoted(met) + "），但 " + str(len(steps)) + " 项结案处置还有 "
+            + str(len(remaining)) + " 项没有完成——" + _quoted(remaining) + "。",
+            [item["text"] for item in remaining],
+        )
+    chosen = [item for item in forms if checks[item["id"]]]
+    if chosen:
+        form_text = "已选的结案形式：" + _quoted(chosen) + "。"
+    elif forms:
+        form_text = "请从 " + str(len(forms)) + " 种结案形式中选定一种（" + _quoted(forms) + "）。"
+    else:
+        form_text = "请选定结案的形式。"
+    return _result(
+        "closure_readiness", "ready", "ok",
+        "可以结案：符合情形（" + _quoted(met) + "），" + str(len(steps)) + " 项结案处置都已完成。"
+        + form_text + "结案不等于服务结束，请安排跟踪服务。",
+        [],
+    )
+
+
+_RULES = {
+    "referral": _referral,
+    "plan_completeness": _plan,
+    "closure_readiness": _closure,
+}
+
+
+def evaluate(spec, state):
+    """Run the checklist's decision on the reader's ticks and notes."""
+    decision = spec.get("decision") if isinstance(spec, dict) else None
+    if not decision:
+        raise CaseworkError("清单“" + _title(spec) + "”没有判断规则")
+    if decision not in _RULES:
+        raise CaseworkError("未知的判断规则：" + str(decision) + "（可用：" + "、".join(decision_ids()) + "）")
+    items = _items(spec)
+    for role in required_roles(decision):
+        if not _with_role(items, role):
+            raise CaseworkError("清单“" + _title(spec) + "”缺少标记为 " + role + " 的条目，无法判断")
+    checks, _fields = check_state(spec, state)
+    return _RULES[decision](items, checks)
