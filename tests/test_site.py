@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DESKTOP, PHONE
+from tools.browser import DESKTOP, PHONE
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).parent / "screenshots"

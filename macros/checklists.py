@@ -1,0 +1,361 @@
+"""Practice checklists: load and validate data/checklists/*.yml, render them, walk a case stage by stage.
+
+Markup contract (the lead's checklists.js and the browser tests depend on it):
+
+    <div class="hb-checklist" data-checklist="<id>" [data-decision="<decision>"]>
+      <fieldset><legend>group title</legend>
+        <label><input type="checkbox" id="…" data-check="<item id>"> item text</label> …
+      </fieldset>
+      <label for="…">field label</label><textarea id="…" data-field="<field id>"></textarea>
+      <div class="hb-checklist__result" data-checklist-result aria-live="polite"></div>   (with a decision)
+    </div>
+
+The decisions themselves live in engine/casework.py; which item means what is marked in the data
+(an item's `role`), so the engine never looks at wording.
+"""
+
+import html
+import re
+
+from engine import casework
+from macros.content import references
+from macros.datafiles import DATA, ROOT, DataFileError, check_fields, load_yaml
+from macros.links import relative
+
+CHECKLISTS = DATA / "checklists"
+DOCS = ROOT / "docs"
+PAGES = "practice/checklists/"  # each checklist (kind: checklist) has a page <PAGES><id>.md
+RECORD_PAGE = "practice/case-record.md"
+NAVIGATOR_PAGE = "practice/navigator.md"
+STAGES = ("接案", "预估", "计划", "介入", "资源", "评估", "结案", "跨阶段")
+KINDS = ("checklist", "record")
+IDENT = re.compile(r"^[a-z][a-z0-9_]*$")
+# docs-relative page, optional #anchor: no scheme, no leading slash, no "..", ends in .md
+LINK_TARGET = re.compile(r"^(?!/)(?!.*(^|/)\.\.(/|$))[A-Za-z0-9_\-/.]+\.md(#[^\s#]+)?$")
+
+SPEC_FIELDS = {
+    "id": (str, True), "title": (str, True), "stage": (str, True), "order": (int, True), "kind": (str, False),
+    "summary": (str, True), "intro": (str, True), "sources": (list, True), "decision": (str, False),
+    "links": (list, False), "groups": (list, True), "fields": (list, False),
+}
+GROUP_FIELDS = {"id": (str, True), "title": (str, True), "note": (str, False), "items": (list, True)}
+ITEM_FIELDS = {"id": (str, True), "text": (str, True), "hint": (str, False), "role": (str, False)}
+FIELD_FIELDS = {
+    "id": (str, True), "label": (str, True), "hint": (str, False), "multiline": (bool, False), "group": (str, False),
+}
+LINK_FIELDS = {"target": (str, True), "label": (str, True)}
+
+# The case navigator: each stage of a case, what to write down, the method pages, and which
+# checklist stages it embeds (checklists are found by their `stage`, ordered by `order`).
+NAVIGATOR = (
+    {
+        "title": "接案",
+        "stages": ("接案",),
+        "record": ("求助者的请求（尽量用对方自己的话）", "是否接案及理由", "是否转介：符合哪种情形、转给哪里"),
+        "links": (("casework/intake.md#这一阶段的四项工作", "接案的四项工作"), ("casework/intake.md#转介的两种情形", "转介的两种情形")),
+    },
+    {
+        "title": "预估",
+        "stages": ("预估",),
+        "record": ("资料来自哪里（会谈、调查表、观察、现有资料）", "生理、心理、社会、灵性四类需求",
+                   "优势与资源", "问题诊断：主要表现、成因、能力和资源、干预建议"),
+        "links": (("casework/collecting.md#四种途径", "收集资料的四种途径"), ("overview/needs.md#四个维度", "患者的四类需求"),
+                  ("support/strengths.md", "优势视角"), ("casework/assessment.md#诊断的四项内容", "诊断的四项内容")),
+    },
+    {
+        "title": "计划",
+        "stages": ("计划",),
+        "record": ("服务计划的七项内容", "服务协议的五个部分", "每次面谈布置的行动任务"),
+        "links": (("casework/planning.md#服务计划的七项内容", "服务计划的七项内容"), ("casework/planning.md#服务协议的五个部分", "服务协议的五个部分"),
+                  ("interview/arranging.md#会谈内外衔接", "会谈内外衔接")),
+    },
+    {
+        "title": "介入",
+        "stages": ("介入", "资源"),
+        "record": ("每次服务做了什么、服务对象有什么变化", "扮演了哪些专业角色", "链接了哪些资源、下一步找谁"),
+        "links": (("casework/intervention.md#服务的推进", "服务的推进"), ("casework/intervention.md#五种专业角色", "五种专业角色"),
+                  ("casework/resources.md#医院里的五类社会支持", "医院里的五类社会支持"), ("support/five-types.md", "五类社会支持")),
+    },
+    {
+        "title": "评估",
+        "stages": ("评估",),
+        "record": ("服务对象的改变", "目标的实现程度", "投入的人员、时间、经费等", "谁参与了评估、用什么方式"),
+        "links": (("casework/evaluation.md#成效评估看什么", "成效评估看什么"), ("casework/evaluation.md#评估的三种方法", "评估的三种方法")),
+    },
+    {
+        "title": "结案",
+        "stages": ("结案",),
+        "record": ("符合哪种可以结案的情形", "四项处置是否完成", "选定的结案形式", "跟踪服务的安排和发现"),
+        "links": (("casework/closing.md#可以结案的五种情形", "可以结案的五种情形"), ("casework/closing.md#结案的四个处置步骤", "结案的四个处置步骤"),
+                  ("casework/closing.md#跟踪服务的三项任务", "跟踪服务的三项任务")),
+    },
+)
+CASE_STORE_WARNING = (
+    "请勿填写姓名、身份证号、住院号、床号、电话等能识别身份的信息，只用代号区分个案（例如“个案 A”）。"
+    "记录只保存在这台设备的这个浏览器里，不会上传；换设备前请导出备份，用完请清除。"
+)
+
+
+def _entry(spec_id, *parts):
+    return " / ".join([spec_id] + [p for p in parts if p])
+
+
+def _check_ident(path, entry, value, what):
+    if not IDENT.match(value):
+        raise DataFileError(path, entry, f"{what} “{value}” 只能用小写字母、数字和下划线，并以字母开头")
+
+
+def _check_link(path, entry, target):
+    if not LINK_TARGET.match(target):
+        raise DataFileError(path, entry, f"链接目标 “{target}” 格式不对：应为相对 docs/ 的 .md 路径，可带 #锚点，如 casework/intake.md#转介的两种情形")
+    page = target.partition("#")[0]
+    if not (DOCS / page).is_file():
+        raise DataFileError(path, entry, f"链接目标 “{target}” 指向的页面 docs/{page} 不存在")
+
+
+def validate(path, spec, known_sources):
+    """Check one checklist file against every rule; return the spec unchanged."""
+    check_fields(path, "（整个文件）" if not isinstance(spec, dict) else spec.get("id", "（整个文件）"), spec, SPEC_FIELDS)
+    sid = spec["id"]
+    _check_ident(path, sid, sid, "清单编号")
+    if sid != path.stem:
+        raise DataFileError(path, sid, f"清单编号应与文件名一致（{path.stem}）")
+    if spec["stage"] not in STAGES:
+        raise DataFileError(path, sid, f"阶段 “{spec['stage']}” 不在 {'、'.join(STAGES)} 之中")
+    kind = spec.get("kind", "checklist")
+    if kind not in KINDS:
+        raise DataFileError(path, sid, f"kind 应为 {' 或 '.join(KINDS)}，实际是 “{kind}”")
+    if not spec["sources"]:
+        raise DataFileError(path, sid, "sources 至少要有一条来源")
+    for source in spec["sources"]:
+        if source not in known_sources:
+            raise DataFileError(path, sid, f"未知来源编号 {source}（见 data/references.yml）")
+    decision = spec.get("decision")
+    if decision is not None and decision not in casework.decision_ids():
+        raise DataFileError(path, sid, f"未知的判断规则 “{decision}”（可用：{'、'.join(casework.decision_ids())}）")
+    allowed = casework.allowed_roles(decision) if decision else []
+    for number, link in enumerate(spec.get("links") or [], 1):
+        entry = _entry(sid, f"链接 {number}")
+        check_fields(path, entry, link, LINK_FIELDS)
+        _check_link(path, entry, link["target"])
+    if not spec["groups"]:
+        raise DataFileError(path, sid, "groups 至少要有一组条目")
+    group_ids, item_ids, roles = set(), set(), set()
+    for number, group in enumerate(spec["groups"], 1):
+        gentry = _entry(sid, f"组 {group.get('id', number) if isinstance(group, dict) else number}")
+        check_fields(path, gentry, group, GROUP_FIELDS)
+        _check_ident(path, gentry, group["id"], "组编号")
+        if group["id"] in group_ids:
+            raise DataFileError(path, gentry, "组编号重复")
+        group_ids.add(group["id"])
+        if not group["items"]:
+            raise DataFileError(path, gentry, "组内没有条目（空组）")
+        for position, item in enumerate(group["items"], 1):
+            ientry = _entry(gentry, f"条目 {item.get('id', position) if isinstance(item, dict) else position}")
+            check_fields(path, ientry, item, ITEM_FIELDS)
+            _check_ident(path, ientry, item["id"], "条目编号")
+            if item["id"] in item_ids:
+                raise DataFileError(path, ientry, "条目编号在本清单中重复")
+            item_ids.add(item["id"])
+            role = item.get("role")
+            if role is not None:
+                if not decision:
+                    raise DataFileError(path, ientry, f"条目标了角色 “{role}”，但清单没有判断规则（decision）")
+                if role not in allowed:
+                    raise DataFileError(path, ientry, f"角色 “{role}” 不属于判断规则 {decision}（可用：{'、'.join(allowed)}）")
+                roles.add(role)
+    for role in casework.required_roles(decision) if decision else []:
+        if role not in roles:
+            raise DataFileError(path, sid, f"判断规则 {decision} 需要至少一个标为 “{role}” 的条目")
+    field_ids = set()
+    for number, field in enumerate(spec.get("fields") or [], 1):
+        fentry = _entry(sid, f"填写栏 {field.get('id', number) if isinstance(field, dict) else number}")
+        check_fields(path, fentry, field, FIELD_FIELDS)
+        _check_ident(path, fentry, field["id"], "填写栏编号")
+        if field["id"] in field_ids or field["id"] in item_ids:
+            raise DataFileError(path, fentry, "填写栏编号重复（与其他填写栏或条目相同）")
+        field_ids.add(field["id"])
+        if "group" in field and field["group"] not in group_ids:
+            raise DataFileError(path, fentry, f"group “{field['group']}” 不是本清单的组编号")
+    if kind == "checklist" and not (DOCS / f"{PAGES}{sid}.md").is_file():
+        raise DataFileError(path, sid, f"缺少清单页面 docs/{PAGES}{sid}.md")
+    return spec
+
+
+def load_all(directory=None):
+    """Every checklist, validated, as {id: spec} (sorted by id); the first broken rule raises DataFileError."""
+    directory = CHECKLISTS if directory is None else directory
+    known = set(references())
+    specs = {}
+    for path in sorted(directory.glob("*.yml")):
+        spec = load_yaml(path)
+        validate(path, spec, known)
+        specs[spec["id"]] = spec
+    if not specs:
+        raise DataFileError(directory, "（整个目录）", "没有任何清单文件")
+    return specs
+
+
+def ordered(specs, stages=None, kind="checklist"):
+    """Checklists of the given kind (and stages), by `order` then id."""
+    chosen = [s for s in specs.values() if s.get("kind", "checklist") == kind and (stages is None or s["stage"] in stages)]
+    return sorted(chosen, key=lambda s: (s["order"], s["id"]))
+
+
+# ---------------------------------------------------------------- rendering
+
+def _e(text):
+    return html.escape(text, quote=True)
+
+
+def _control_id(sid, item_id):
+    return f"cl-{sid}-{item_id}"
+
+
+def _field_id(sid, field_id):
+    return f"cl-{sid}--{field_id}"
+
+
+def _field_html(sid, field):
+    fid = _field_id(sid, field["id"])
+    rows = 4 if field.get("multiline") else 1
+    described = ""
+    out = []
+    hint = ""
+    if field.get("hint"):
+        described = f' aria-describedby="{fid}-hint"'
+        hint = f'<small class="hb-checklist__hint" id="{fid}-hint">{_e(field["hint"])}</small>'
+    out.append(
+        f'<div class="hb-checklist__field"><label for="{fid}">{_e(field["label"])}</label>{hint}'
+        f'<textarea id="{fid}" data-field="{_e(field["id"])}" rows="{rows}"{described}></textarea></div>'
+    )
+    return out
+
+
+def _group_html(sid, group, fields):
+    out = [f'<fieldset class="hb-checklist__group" data-group="{_e(group["id"])}"><legend>{_e(group["title"])}</legend>']
+    if group.get("note"):
+        out.append(f'<p class="hb-checklist__note">{_e(group["note"])}</p>')
+    for item in group["items"]:
+        cid = _control_id(sid, item["id"])
+        hint = f' <small class="hb-checklist__hint">{_e(item["hint"])}</small>' if item.get("hint") else ""
+        out.append(f'<label><input type="checkbox" id="{cid}" data-check="{_e(item["id"])}"> {_e(item["text"])}{hint}</label>')
+    for field in fields:
+        out += _field_html(sid, field)
+    out.append("</fieldset>")
+    return out
+
+
+def _links_markdown(env, spec):
+    links = spec.get("links") or []
+    if not links:
+        return ""
+    parts = [f"[{link['label']}]({relative(env, link['target'])})" for link in links]
+    return "相关方法：" + " · ".join(parts) + "\n{: .hb-checklist__links }"
+
+
+def _claim(env, path, sid):
+    """Each checklist once per page, so element ids and saved state stay unique."""
+    seen = getattr(env.page, "_hb_checklists", None)
+    if seen is None:
+        seen = set()
+        env.page._hb_checklists = seen
+    if sid in seen:
+        raise DataFileError(path, sid, f"清单在页面 {env.page.file.src_uri} 中出现了两次（元素 id 会重复）")
+    seen.add(sid)
+
+
+def render_checklist(env, spec):
+    """The checklist root (raw HTML) followed by its method links (Markdown, so MkDocs checks them)."""
+    sid = spec["id"]
+    _claim(env, CHECKLISTS / f"{sid}.yml", sid)
+    decision = f' data-decision="{_e(spec["decision"])}"' if spec.get("decision") else ""
+    fields = spec.get("fields") or []
+    out = [f'<div class="hb-checklist" data-checklist="{_e(sid)}"{decision}>']
+    for group in spec["groups"]:
+        out += _group_html(sid, group, [f for f in fields if f.get("group") == group["id"]])
+    for field in fields:
+        if not field.get("group"):
+            out += _field_html(sid, field)
+    if spec.get("decision"):
+        out.append('<div class="hb-checklist__result" data-checklist-result aria-live="polite"></div>')
+    out.append('<noscript><p>自动判断需要 JavaScript；不开 JavaScript 也可以打印本清单手工勾选。</p></noscript>')
+    out.append("</div>")
+    links = _links_markdown(env, spec)
+    return "\n\n" + "\n".join(out) + "\n\n" + (links + "\n\n" if links else "")
+
+
+def render_record(env, spec):
+    """The case record template: labelled text areas first, then the writing rules to tick."""
+    sid = spec["id"]
+    _claim(env, CHECKLISTS / f"{sid}.yml", sid)
+    out = [f'<div class="hb-checklist hb-checklist--record" data-checklist="{_e(sid)}">']
+    out.append(f'<p class="hb-checklist__note">{_e(spec["intro"])}</p>')
+    for field in spec.get("fields") or []:
+        out += _field_html(sid, field)
+    for group in spec["groups"]:
+        out += _group_html(sid, group, [])
+    out.append("</div>")
+    links = _links_markdown(env, spec)
+    return "\n\n" + "\n".join(out) + "\n\n" + (links + "\n\n" if links else "")
+
+
+def register(env):
+    specs = load_all()
+
+    def spec_of(ident):
+        if ident not in specs:
+            raise DataFileError(CHECKLISTS, ident, f"没有这个清单（可用：{'、'.join(sorted(specs))}）")
+        return specs[ident]
+
+    @env.macro
+    def checklist(ident):
+        """One checklist, rendered from data/checklists/<ident>.yml."""
+        spec = spec_of(ident)
+        if spec.get("kind", "checklist") == "record":
+            return render_record(env, spec)
+        return render_checklist(env, spec)
+
+    @env.macro
+    def case_record_form():
+        """The printable case record template (saves like a checklist under data-checklist="case_record")."""
+        return render_record(env, spec_of("case_record"))
+
+    @env.macro
+    def case_navigator():
+        """A case, stage by stage: what to record, the method pages, and the stage's checklists."""
+        out = [
+            '<div class="hb-cases" data-case-store>',
+            f'<p class="hb-cases__warning" role="note"><strong>{_e(CASE_STORE_WARNING)}</strong></p>',
+            "</div>",
+            "",
+        ]
+        for stage in NAVIGATOR:
+            out += [f"## {stage['title']}", ""]
+            out += ["这一阶段要记录：", ""] + [f"- {line}" for line in stage["record"]] + [""]
+            methods = " · ".join(f"[{label}]({relative(env, target)})" for target, label in stage["links"])
+            out += [f"方法页：{methods}", ""]
+            for spec in ordered(specs, stage["stages"]):
+                page = relative(env, f"{PAGES}{spec['id']}.md")
+                out += [f"### {spec['title']}", "", spec["intro"], "", f"[单独打开这张清单]({page})", ""]
+                out.append(render_checklist(env, spec))
+        out += ["## 贯穿各阶段的工具", ""]
+        for spec in ordered(specs, ("跨阶段",)):
+            out.append(f"- [{spec['title']}]({relative(env, PAGES + spec['id'] + '.md')})：{spec['summary']}")
+        out.append(f"- [个案记录表]({relative(env, RECORD_PAGE)})：{spec_of('case_record')['summary']}")
+        return "\n".join(out) + "\n"
+
+    @env.macro
+    def checklist_index():
+        """Table of every practice tool with a link to its page, by stage order."""
+        rows = ["| 工具 | 阶段 | 用途 |", "| --- | --- | --- |"]
+        rows.append(f"| [个案流程导航]({relative(env, NAVIGATOR_PAGE)}) | 全程 | 按六个阶段走完一个个案 |")
+        for spec in ordered(specs):
+            rows.append(f"| [{spec['title']}]({relative(env, PAGES + spec['id'] + '.md')}) | {spec['stage']} | {_cell(spec['summary'])} |")
+        rows.append(f"| [个案记录表]({relative(env, RECORD_PAGE)}) | 跨阶段 | {_cell(spec_of('case_record')['summary'])} |")
+        return "\n".join(rows) + "\n"
+
+
+def _cell(text):
+    return text.replace("|", "｜")
+

@@ -1,0 +1,165 @@
+"""Scale calculators in Chromium, under MicroPython and Pyodide: the browser agrees with CPython."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from engine import scoring
+from macros.instruments import load_all
+from tests.browser_helpers import engine_ready
+from tests.conftest import built_site
+from tools.browser import PHONE
+from tools import serve
+
+pytestmark = pytest.mark.browser
+GOLDEN = sorted((Path(__file__).parent / "golden").glob("*.yml"))
+RUNTIMES = ["micropython", "pyodide"]
+
+
+@pytest.fixture(scope="module", params=RUNTIMES)
+def runtime_url(request):
+    server, url = serve.start(built_site(request.param))
+    yield request.param, url
+    server.shutdown()
+
+
+@pytest.fixture
+def calc_page(browser, runtime_url):
+    runtime, url = runtime_url
+    ctx = browser.new_context(viewport=PHONE, service_workers="block", locale="zh-CN")
+    page = ctx.new_page()
+    page.base = url
+    yield page
+    ctx.close()
+
+
+def golden_cases():
+    for path in GOLDEN:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for case in data["cases"]:
+            yield data["instrument"], case
+
+
+def test_browser_agrees_with_cpython_on_every_golden_case(calc_page, runtime_url):
+    runtime, _ = runtime_url
+    page = calc_page
+    page.goto(page.base + "scales/phq9.html")
+    engine_ready(page, timeout=120000)
+    cases = list(golden_cases())
+    assert len(cases) >= 17 * 4
+    outcomes = page.evaluate("""async (cases) => {
+        const out = [];
+        for (const [id, c] of cases) {
+            try { out.push({ok: await window.calculators.score(id, c.answers)}); }
+            catch (e) { out.push({error: e.message, isError: e instanceof Error}); }
+        }
+        return out;
+    }""", [[i, {"answers": c["answers"]}] for i, c in cases])
+    specs = load_all()
+    for (ident, case), got in zip(cases, outcomes):
+        where = f"{runtime} {ident}「{case['name']}」"
+        if "error" in case:
+            assert "error" in got and got["isError"], f"{where}：应当报错，实际 {got}"
+            assert case["error"] in got["error"], where
+            with pytest.raises(scoring.ScoreError) as cpython:
+                scoring.score(specs[ident], case["answers"])
+            assert str(cpython.value) == got["error"], where
+        else:
+            assert "ok" in got, f"{where}：{got}"
+            assert got["ok"] == scoring.score(specs[ident], case["answers"]), where
+            expect = case["expect"]
+            assert got["ok"]["complete"] == expect["complete"], where
+            assert got["ok"]["total"] == pytest.approx(expect["total"]) if expect["total"] is not None else got["ok"]["total"] is None, where
+            assert (got["ok"]["band"] or {}).get("index") == expect.get("band"), where
+
+
+def click_answers(page, instrument, answers):
+    root = page.locator(f"[data-instrument='{instrument}']")
+    for key, value in answers.items():
+        root.locator(f"input[data-item='{key}'][value='{value}']").check()
+    return root
+
+
+def test_phq9_by_clicking_shows_total_band_and_item9_flag(calc_page):
+    page = calc_page
+    page.goto(page.base + "scales/phq9.html")
+    # 1+1+1+1+1+1+1+1+2 = 10: moderate (10–14), and item 9 > 0 raises the suicide-risk flag.
+    root = click_answers(page, "phq9", {str(i): 1 for i in range(1, 9)} | {"9": 2})
+    page.wait_for_function("document.querySelector(\"[data-instrument='phq9'] [data-result='total']\").textContent === '10'", timeout=120000)
+    assert "中度" in root.locator("[data-result='band']").inner_text()
+    assert root.locator("[data-flag-note='item9']").is_visible()
+    # Change one answer: the total follows, the band drops to mild (5–9).
+    root.locator("input[data-item='9'][value='0']").check()
+    page.wait_for_function("document.querySelector(\"[data-instrument='phq9'] [data-result='total']\").textContent === '8'")
+    assert "轻度" in root.locator("[data-result='band']").inner_text()
+    assert not root.locator("[data-flag-note='item9']").is_visible()
+
+
+def test_missing_items_are_named_and_no_total_shown(calc_page):
+    page = calc_page
+    page.goto(page.base + "scales/gad7.html")
+    root = click_answers(page, "gad7", {"1": 1, "2": 2, "3": 0})
+    page.wait_for_function("document.querySelector(\"[data-instrument='gad7'] [data-result='missing']\").textContent.includes('第 7 题')", timeout=120000)
+    assert root.locator("[data-result='total']").inner_text() == "—"
+    assert "第 4 题" in root.locator("[data-result='missing']").inner_text()
+
+
+def test_out_of_range_entry_gets_chinese_message_not_a_number(calc_page):
+    page = calc_page
+    page.goto(page.base + "scales/cdrisc10.html")
+    root = page.locator("[data-instrument='cdrisc10']")
+    for key in range(1, 11):
+        root.locator(f"input[data-item='{key}']").fill("3")
+    page.wait_for_function("document.querySelector(\"[data-instrument='cdrisc10'] [data-result='total']\").textContent === '30'", timeout=120000)
+    root.locator("input[data-item='4']").fill("9")
+    page.wait_for_function("document.querySelector(\"[data-instrument='cdrisc10'] [data-result='error']\").textContent.length > 0")
+    assert "第 4 题" in root.locator("[data-result='error']").inner_text()
+    assert root.locator("[data-result='total']").inner_text() == "—"
+
+
+def test_answers_given_before_engine_starts_are_scored_once_it_does(browser, base_url):
+    ctx = browser.new_context(viewport=PHONE, service_workers="block")
+    held = []
+    ctx.route("**/micropython.wasm", held.append)  # hold the runtime back until the form is filled
+    page = ctx.new_page()
+    page.goto(base_url + "scales/phq9.html")
+    root = click_answers(page, "phq9", {str(i): 0 for i in range(1, 10)})
+    page.wait_for_timeout(200)
+    assert root.locator("[data-result='total']").inner_text() in ("—", "…")
+    assert "正在启动" in root.locator("[data-result='status']").inner_text()
+    assert held, "the runtime was never requested"
+    held[0].continue_()
+    page.wait_for_function("document.querySelector(\"[data-instrument='phq9'] [data-result='total']\").textContent === '0'")
+    ctx.close()
+
+
+def test_no_runtime_says_so_and_shows_no_number(browser, base_url):
+    ctx = browser.new_context(viewport=PHONE, service_workers="block")
+    ctx.route("**/micropython.wasm", lambda route: route.abort())
+    page = ctx.new_page()
+    page.goto(base_url + "scales/phq9.html")
+    root = click_answers(page, "phq9", {str(i): 1 for i in range(1, 10)})
+    page.wait_for_function("document.querySelector(\"[data-instrument='phq9'] [data-result='status']\").textContent.includes('手工计分')", timeout=60000)
+    assert root.locator("[data-result='total']").inner_text() in ("—", "…")
+    assert root.locator("text=评分方法").count() >= 1  # the hand-scoring key is on the page
+    ctx.close()
+
+
+def test_content_pages_load_no_python_runtime(context, page, base_url):
+    page.goto(base_url + "interview/empathy.html", wait_until="networkidle")
+    page.goto(base_url + "casework/closing.html", wait_until="networkidle")
+    assert not [u for u in context.requests.urls if "/assets/vendor/" in u or "engine-worker" in u]
+    page.goto(base_url + "scales/phq9.html")
+    engine_ready(page)
+    assert any(u.endswith("micropython.wasm") for u in context.requests.urls)
+
+
+def test_one_worker_survives_instant_navigation(context, page, base_url):
+    page.goto(base_url + "scales/phq9.html")
+    engine_ready(page)
+    page.locator("a[href$='gad7.html']").first.click()
+    page.wait_for_url("**/gad7.html")
+    root = click_answers(page, "gad7", {str(i): 3 for i in range(1, 8)})
+    page.wait_for_function("document.querySelector(\"[data-instrument='gad7'] [data-result='total']\").textContent === '21'")
+    assert sum(u.endswith("micropython.wasm") for u in context.requests.urls) == 1

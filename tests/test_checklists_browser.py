@@ -1,0 +1,130 @@
+"""Checklists and the case navigator in Chromium: saved per case in this browser only, moved by file."""
+
+import json
+
+import pytest
+
+from engine import casework
+from macros.checklists import load_all
+from tools.browser import PHONE
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def specs():
+    return load_all()
+
+
+def first_items(spec, n):
+    return [item["id"] for group in spec["groups"] for item in group["items"]][:n]
+
+
+def checklist(page, cid):
+    root = page.locator(f"[data-checklist='{cid}']").first
+    root.wait_for()
+    return root
+
+
+def test_tick_reload_persists_and_decision_matches_engine(page, base_url, specs):
+    page.goto(base_url + "practice/checklists/intake.html")
+    root = checklist(page, "intake")
+    root.locator("[data-check='outside_area']").check()
+    expected = casework.evaluate(specs["intake"], {"checks": {"outside_area": True}, "fields": {}})
+    page.wait_for_function("(m) => document.querySelector('[data-checklist=intake] [data-checklist-result]').textContent.includes(m)",
+                           arg=expected["message"], timeout=60000)
+    page.reload()
+    root = checklist(page, "intake")
+    page.wait_for_function("document.querySelector(\"[data-check='outside_area']\").checked")
+    assert not root.locator("[data-check='outside_scope']").is_checked()
+    page.wait_for_function("(m) => document.querySelector('[data-checklist=intake] [data-checklist-result]').textContent.includes(m)",
+                           arg=expected["message"])
+
+
+def test_closure_helper_names_remaining_steps(page, base_url, specs):
+    page.goto(base_url + "practice/checklists/closing.html")
+    root = checklist(page, "closing")
+    situation = next(i["id"] for g in specs["closing"]["groups"] for i in g["items"] if i.get("role") == "closing_situation")
+    root.locator(f"[data-check='{situation}']").check()
+    expected = casework.evaluate(specs["closing"], {"checks": {situation: True}, "fields": {}})
+    assert expected["missing"], "with no handling step done, steps must remain"
+    page.wait_for_function("(m) => document.querySelector('[data-checklist=closing] [data-checklist-result]').textContent.includes(m)",
+                           arg=expected["missing"][0], timeout=60000)
+
+
+def navigator(page, base_url):
+    page.goto(base_url + "practice/navigator.html")
+    page.locator(".hb-cases__panel").wait_for()
+
+
+def new_case(page, label):
+    page.fill("#hb-case-label", label)
+    page.get_by_role("button", name="新建并切换").click()
+
+
+def test_cases_are_separate_and_id_numbers_refused(page, base_url, specs):
+    navigator(page, base_url)
+    new_case(page, "110101199003071234")
+    assert "身份证号" in page.locator(".hb-cases__message").inner_text()
+    new_case(page, "3床-A")
+    item = first_items(specs["intake"], 1)[0]
+    checklist(page, "intake").locator(f"[data-check='{item}']").check()
+    new_case(page, "5床-B")
+    assert not checklist(page, "intake").locator(f"[data-check='{item}']").is_checked()
+    page.select_option("#hb-case-pick", "3床-A")
+    page.wait_for_function(f"document.querySelector(\"[data-checklist='intake'] [data-check='{item}']\").checked")
+    stored = page.evaluate("JSON.parse(localStorage.getItem('hb.cases'))")
+    assert stored["format"] == 1 and stored["cases"]["3床-A"]["checklists"]["intake"]["checks"][item] is True
+
+
+def test_export_import_round_trip_clear_and_corrupt_refused(page, base_url, specs, tmp_path):
+    navigator(page, base_url)
+    new_case(page, "7床")
+    root = checklist(page, "intake")
+    item = first_items(specs["intake"], 1)[0]
+    root.locator(f"[data-check='{item}']").check()
+    root.locator("textarea[data-field='request_summary']").fill("希望申请大病救助")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="导出个案进度").click()
+    exported = tmp_path / "cases.json"
+    download.value.save_as(exported)
+    saved = json.loads(exported.read_text(encoding="utf-8"))
+    assert saved["kind"] == "cases" and saved["format"] == 1
+    assert saved["data"]["cases"]["7床"]["checklists"]["intake"]["fields"]["request_summary"] == "希望申请大病救助"
+
+    before = page.evaluate("localStorage.getItem('hb.cases')")
+    for name, payload in [("bad.json", b"\x00\x01 not json"),
+                          ("other.json", json.dumps({"app": "someone-else", "kind": "cases", "format": 1, "data": {}}).encode()),
+                          ("newer.json", json.dumps(dict(saved, format=2)).encode())]:
+        page.set_input_files(".hb-cases__panel [data-data='import']", files=[{"name": name, "mimeType": "application/json", "buffer": payload}])
+        page.wait_for_function("document.querySelector('.hb-cases__panel .hb-data__message').textContent.includes('导入失败')")
+        page.evaluate("document.querySelector('.hb-cases__panel .hb-data__message').textContent = ''")
+        assert page.evaluate("localStorage.getItem('hb.cases')") == before, name
+
+    page.once("dialog", lambda d: d.accept())
+    page.get_by_role("button", name="清除全部个案进度").click()
+    page.wait_for_function("localStorage.getItem('hb.cases') === null")
+    assert not checklist(page, "intake").locator(f"[data-check='{item}']").is_checked()
+
+    page.set_input_files(".hb-cases__panel [data-data='import']", str(exported))
+    page.wait_for_function("document.querySelector('.hb-cases__panel .hb-data__message').textContent.includes('已导入')")
+    page.select_option("#hb-case-pick", "7床")
+    page.wait_for_function(f"document.querySelector(\"[data-checklist='intake'] [data-check='{item}']\").checked")
+    assert checklist(page, "intake").locator("textarea[data-field='request_summary']").input_value() == "希望申请大病救助"
+
+
+def test_checklist_works_offline_after_one_visit(browser, base_url, specs):
+    ctx = browser.new_context(viewport=PHONE)
+    try:
+        page = ctx.new_page()
+        page.goto(base_url)
+        page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=60000)
+        ctx.set_offline(True)
+        page.goto(base_url + "practice/checklists/intake.html")
+        root = checklist(page, "intake")
+        root.locator("[data-check='outside_scope']").check()
+        expected = casework.evaluate(specs["intake"], {"checks": {"outside_scope": True}, "fields": {}})
+        page.wait_for_function("(m) => document.querySelector('[data-checklist=intake] [data-checklist-result]').textContent.includes(m)",
+                               arg=expected["message"], timeout=60000)
+    finally:
+        ctx.close()
