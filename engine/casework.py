@@ -7,7 +7,9 @@ file (an item's `role`), never from its wording.
 evaluate(spec, state)
     spec  -- one checklist as loaded from data/checklists/<id>.yml (or the JSON bundle)
     state -- {"checks": {item_id: bool}, "fields": {field_id: str}}
-    returns {"decision", "status", "level", "message", "missing"}; bad input raises CaseworkError.
+    returns {"decision", "status", "level", "message", "missing"}: `message` is one Chinese sentence
+    (counts, and the situations that apply); `missing` lists the texts of the items still to do, in
+    the order of the data file. Bad input raises CaseworkError.
 """
 
 LEVELS = ("ok", "warn", "stop")
@@ -165,17 +167,16 @@ def _plan(items, checks):
     missing_duties = [item for item in duties if not checks[item["id"]]]
     missing = [item["text"] for item in missing_contents + missing_duties]
     if missing_contents:
-        message = ("服务计划还不完整：" + str(len(contents)) + " 项基本内容缺 " + str(len(missing_contents))
-                   + " 项——" + _quoted(missing_contents) + "。")
+        message = "服务计划还不完整：" + str(len(contents)) + " 项基本内容还缺 " + str(len(missing_contents)) + " 项"
         if missing_duties:
-            message += "另有 " + str(len(missing_duties)) + " 项对社会工作者的要求尚未确认——" + _quoted(missing_duties) + "。"
-        message += "补齐后再与服务对象商定服务协议。"
+            message += "，另有 " + str(len(missing_duties)) + " 项对社会工作者的要求尚未确认"
+        message += "。补齐后再与服务对象商定服务协议。"
         return _result("plan_completeness", "incomplete", "stop", message, missing)
     if missing_duties:
         return _result(
             "plan_completeness", "requirements_open", "warn",
-            "计划的 " + str(len(contents)) + " 项内容已齐全，但还有 " + str(len(missing_duties))
-            + " 项对社会工作者的要求尚未确认——" + _quoted(missing_duties) + "。",
+            "计划的 " + str(len(contents)) + " 项基本内容已齐全，但还有 " + str(len(missing_duties))
+            + " 项对社会工作者的要求尚未确认。",
             missing,
         )
     return _result(
@@ -202,7 +203,7 @@ def _closure(items, checks):
         return _result(
             "closure_readiness", "steps_remaining", "warn",
             "符合可以结案的情形（" + _quoted(met) + "），但 " + str(len(steps)) + " 项结案处置还有 "
-            + str(len(remaining)) + " 项没有完成——" + _quoted(remaining) + "。",
+            + str(len(remaining)) + " 项没有完成，完成后才能结案。",
             [item["text"] for item in remaining],
         )
     chosen = [item for item in forms if checks[item["id"]]]

@@ -58,7 +58,7 @@ def _shown(value):
         return "true" if value else "false"
     if isinstance(value, str):
         return "“" + _clip(value) + "”"
-    if isinstance(value, float) and value == value and value - value == 0 and value == int(value):
+    if isinstance(value, float) and value == value and -1e15 < value < 1e15 and value == int(value):
         return str(int(value))
     return _clip(str(value))
 
@@ -67,12 +67,22 @@ def _item_error(item, value, problem):
     return ScoreError("第 " + item["key"] + " 题的值 " + _shown(value) + " " + problem + "：应为 " + _allowed_text(item))
 
 
+def _ascii_digits(text):
+    """True for a non-empty run of 0–9 only (str.isdigit also accepts other scripts' digits)."""
+    if not text or len(text) > 30:
+        return False
+    for char in text:
+        if char not in "0123456789":
+            return False
+    return True
+
+
 def _parse_text(text):
     """A plain decimal number written as text ("3", " 2.0 ", "-1"); None when it is not one."""
     s = text.strip()
     body = s[1:] if s[:1] in ("-", "+") else s
     whole, dot, frac = body.partition(".")
-    if not whole or not whole.isdigit() or (dot and (not frac or not frac.isdigit())):
+    if not _ascii_digits(whole) or (dot and not _ascii_digits(frac)):
         return None
     if dot:
         return float(s)

@@ -1,9 +1,10 @@
 """mkdocs-macros entry point: registers each macro family from its own module."""
 
-from macros import content, quiz
+from macros import checklists, content, quiz
 
 
 def define_env(env):
     """Register every macro family; the modules hold the logic."""
     content.register(env)
+    checklists.register(env)
     quiz.register(env)

@@ -91,7 +91,7 @@ NAVIGATOR = (
     },
 )
 CASE_STORE_WARNING = (
-    "请勿填写姓名、身份证号、住院号、床号、电话等能识别身份的信息，只用代号区分个案（例如“个案 A”）。"
+    "请勿填写姓名、身份证号、住院号、电话等能识别身份的信息，只用代号区分个案（例如“个案 A”）。"
     "记录只保存在这台设备的这个浏览器里，不会上传；换设备前请导出备份，用完请清除。"
 )
 
@@ -239,7 +239,7 @@ def _group_html(sid, group, fields):
     for item in group["items"]:
         cid = _control_id(sid, item["id"])
         hint = f' <small class="hb-checklist__hint">{_e(item["hint"])}</small>' if item.get("hint") else ""
-        out.append(f'<label><input type="checkbox" id="{cid}" data-check="{_e(item["id"])}"> {_e(item["text"])}{hint}</label>')
+        out.append(f'<label><input type="checkbox" id="{cid}" data-check="{_e(item["id"])}"> <span>{_e(item["text"])}{hint}</span></label>')
     for field in fields:
         out += _field_html(sid, field)
     out.append("</fieldset>")

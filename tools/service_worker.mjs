@@ -9,6 +9,9 @@ const { count, size, warnings } = await generateSW({
   swDest: `${site}/sw.js`,
   // The Pyodide runtime is ~13 MB; it is only in the build when mkdocs.yml selects it.
   maximumFileSizeToCacheInBytes: 32 * 1024 * 1024,
+  // No page depends on its query string (Material adds ?h= for search highlights): serve the cached
+  // file whatever the parameters.
+  ignoreURLParametersMatching: [/.*/],
   cleanupOutdatedCaches: true,
   clientsClaim: true,
   skipWaiting: true,

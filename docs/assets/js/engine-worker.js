@@ -1,9 +1,9 @@
 // Module worker: starts the Python runtime chosen in mkdocs.yml (MicroPython by default, or
 // Pyodide), writes the engine modules and data bundles into its file system, then answers
 // requests by calling engine.bridge.call(). All files come from this site, never a CDN.
-const params = new URL(self.location.href).searchParams;
-const runtime = params.get("runtime");
-const root = params.get("root");
+// The page names the worker after the runtime; the site root is two folders up from this file.
+const runtime = self.name;
+const root = new URL("../../", import.meta.url).href;
 
 async function text(path) {
   const response = await fetch(root + path);

@@ -1,6 +1,5 @@
 // One Python engine per tab, shared by every calculator, checklist and quiz on every page the
 // reader visits (this module outlives Material's instant navigation).
-const root = window.handbookRoot;
 const runtime = document.querySelector('meta[name="hb-runtime"]')?.content || "micropython";
 const START_TIMEOUT_MS = runtime === "pyodide" ? 120000 : 30000;
 const pending = new Map();
@@ -24,9 +23,7 @@ function fail(message) {
 function start() {
   if (worker || state.phase === "failed") return;
   try {
-    const url = new URL("engine-worker.js", import.meta.url);
-    url.search = new URLSearchParams({ runtime, root }).toString();
-    worker = new Worker(url, { type: "module" });
+    worker = new Worker(new URL("engine-worker.js", import.meta.url), { type: "module", name: runtime });
   } catch (error) {
     fail("本页无法启动评分引擎（" + (location.protocol === "file:" ? "从本地文件打开的页面不能运行它" : error.message) + "）。");
     return;

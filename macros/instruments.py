@@ -1,0 +1,411 @@
+"""Scale calculators: load and validate data/instruments/*.yml, render each instrument page.
+
+`load_all()` returns {id: spec}; every spec is JSON-compatible and is exactly what the scoring
+engine (engine/scoring.py) receives. `register(env)` adds the macros `instrument(id)` (the whole
+body of a calculator page, markup per the calculator contract) and `instrument_list()`.
+"""
+
+import html
+import json
+
+from engine import instruments as rules
+from macros.datafiles import DATA, DataFileError, check_fields, load_yaml
+from macros.links import relative
+
+INSTRUMENT_DIR = DATA / "instruments"
+# Every calculator the site ships, in the order of the index table.
+IDS = (
+    "phq9", "gad7", "nccn_dt",
+    "family_apgar", "csi", "zbi22",
+    "ssrs", "mspss", "osss3",
+    "brs", "cdrisc25", "cdrisc10",
+    "barthel", "kps", "ecog", "ppsv2", "esasr",
+)
+TOPICS = ("情绪筛查", "家庭与照顾", "社会支持", "抗逆力", "功能与症状")
+
+FIELDS = {
+    "id": (str, True), "version": (str, True), "names": (dict, True), "topic": (str, True),
+    "summary": (str, True), "licence": (dict, True), "citations": (list, True),
+    "validation_zh": (str, True), "wording_note": (str, False), "use_when": (list, True),
+    "not_when": (list, True), "instructions": (str, True), "items": (list, True),
+    "reverse": (list, False), "subscales": (list, False), "scoring": (dict, True),
+    "bands": (list, False), "no_band_reason": (str, False), "flags": (list, False),
+    "higher_is_better": (bool, True), "red_flags": (list, False), "hand_scoring": (str, True),
+    "conflicts": (list, False), "problem_list": (dict, False),
+}
+NAME_FIELDS = {"zh": (str, True), "en": (str, True), "abbr": (str, True)}
+LICENCE_FIELDS = {"kind": (str, True), "text": (str, True)}
+SCORING_FIELDS = {
+    "method": (str, True), "decimals": (int, False), "total_label": (str, True), "unit": (str, False),
+    "missing": (dict, True),
+}
+MISSING_FIELDS = {"rule": (str, True), "min_answered": (int, False), "source": (str, True), "text": (str, True)}
+BAND_FIELDS = {"min": (object, True), "max": (object, True), "label": (str, True), "source": (str, True),
+               "next_step": (str, True)}
+FLAG_FIELDS = {"id": (str, True), "items": (list, True), "at_least": (int, True), "source": (str, True),
+               "summary": (str, True), "note": (str, True)}
+ITEM_FIELDS = {"key": (str, True), "text": (str, False), "lead": (str, False), "options": (list, False),
+               "range": (dict, False), "anchors": (list, False), "checkboxes": (list, False),
+               "optional": (bool, False)}
+SUBSCALE_FIELDS = {"id": (str, True), "name": (str, True), "items": (list, True)}
+PROBLEM_FIELDS = {"intro": (str, True), "categories": (list, True)}
+CATEGORY_FIELDS = {"id": (str, True), "label": (str, True), "hint": (str, True)}
+BADGES = {
+    "full": '<span class="hb-badge hb-badge--full">全文·注明出处</span>',
+    "entry": '<span class="hb-badge hb-badge--entry">仅录入分值</span>',
+}
+
+
+# ---------------------------------------------------------------- loading and validation
+
+
+def _check_list_of_text(path, entry, values):
+    for value in values:
+        if not isinstance(value, str) or not value.strip():
+            raise DataFileError(path, entry, "列表中的每一项都应为非空文本")
+
+
+def _check_record(path, spec):
+    """File-level rules (fields and types); structural rules live in engine/instruments.py."""
+    check_fields(path, "（顶层）", spec, FIELDS)
+    if spec["id"] != path.stem:
+        raise DataFileError(path, "id", f"应与文件名一致（{path.stem}），实际是 {spec['id']!r}")
+    if spec["topic"] not in TOPICS:
+        raise DataFileError(path, "topic", f"应为 {'、'.join(TOPICS)} 之一")
+    check_fields(path, "names", spec["names"], NAME_FIELDS)
+    check_fields(path, "licence", spec["licence"], LICENCE_FIELDS)
+    if not spec["citations"]:
+        raise DataFileError(path, "citations", "至少要有一条文献")
+    for field in ("citations", "use_when", "not_when", "red_flags", "conflicts"):
+        _check_list_of_text(path, field, spec.get(field) or [])
+    check_fields(path, "scoring", spec["scoring"], SCORING_FIELDS)
+    check_fields(path, "scoring.missing", spec["scoring"]["missing"], MISSING_FIELDS)
+    for position, item in enumerate(spec["items"], 1):
+        entry = f"items 第 {position} 项（key {item.get('key') if isinstance(item, dict) else '?'}）"
+        if isinstance(item, dict) and not isinstance(item.get("key"), str):
+            raise DataFileError(path, entry, "key 应为带引号的文本，例如 \"1\"（YAML 中不加引号会变成数字）")
+        check_fields(path, entry, item, ITEM_FIELDS)
+    for position, band in enumerate(spec.get("bands") or [], 1):
+        check_fields(path, f"bands 第 {position} 档", band, BAND_FIELDS)
+    for flag in spec.get("flags") or []:
+        check_fields(path, f"flags（{flag.get('id') if isinstance(flag, dict) else '?'}）", flag, FLAG_FIELDS)
+    for sub in spec.get("subscales") or []:
+        check_fields(path, "subscales", sub, SUBSCALE_FIELDS)
+    if "problem_list" in spec:
+        check_fields(path, "problem_list", spec["problem_list"], PROBLEM_FIELDS)
+        for category in spec["problem_list"]["categories"]:
+            check_fields(path, "problem_list.categories", category, CATEGORY_FIELDS)
+    if spec.get("bands") and spec.get("no_band_reason"):
+        raise DataFileError(path, "no_band_reason", "有分级时不应再写 no_band_reason")
+    # Everything must survive a JSON round trip unchanged: the browser gets the spec as JSON.
+    try:
+        if json.loads(json.dumps(spec, ensure_ascii=False)) != spec:
+            raise ValueError
+    except (TypeError, ValueError):
+        raise DataFileError(path, "（整个文件）", "内容应与 JSON 兼容（不要用 YAML 日期、集合等类型）") from None
+
+
+def load_file(path):
+    """Load and validate one instrument file; DataFileError names the file, the entry and the rule."""
+    spec = load_yaml(path)
+    if not isinstance(spec, dict):
+        raise DataFileError(path, "（整个文件）", "应为映射（键: 值）")
+    _check_record(path, spec)
+    try:
+        rules.check_spec(spec)
+    except rules.SpecError as error:
+        raise DataFileError(path, error.entry, error.rule) from None
+    return spec
+
+
+def load_all(directory=None):
+    """{id: spec} for every instrument file, each validated; all ids in IDS must be present."""
+    directory = INSTRUMENT_DIR if directory is None else directory
+    specs = {}
+    for path in sorted(directory.glob("*.yml")):
+        spec = load_file(path)
+        specs[spec["id"]] = spec
+    absent = [i for i in IDS if i not in specs]
+    if absent:
+        raise DataFileError(directory, "（目录）", f"缺少量表文件：{', '.join(a + '.yml' for a in absent)}")
+    return specs
+
+
+# ---------------------------------------------------------------- rendering
+
+
+def _e(text):
+    return html.escape(str(text), quote=True)
+
+
+def _md(text):
+    """Plain data text placed in Markdown: no HTML, no accidental emphasis."""
+    return html.escape(str(text), quote=False).replace("*", "\\*").replace("_", "\\_")
+
+
+def _indent(text, spaces=4):
+    pad = " " * spaces
+    return "\n".join(pad + line if line.strip() else "" for line in text.strip("\n").split("\n"))
+
+
+def _number(value, places):
+    return f"{value:.{places}f}" if places else str(int(value))
+
+
+def range_text(spec):
+    """The possible total, e.g. '0–27'."""
+    low, high = rules.score_range(spec)
+    scale = 10 ** rules.decimals(spec)
+    unit = spec["scoring"].get("unit", "")
+    places = rules.decimals(spec)
+    return f"{_number(low / scale, places)}{unit}–{_number(high / scale, places)}{unit}"
+
+
+def item_count(spec):
+    """'10 个条目' (SSRS rows 5A–5E count as one item), plus optional items."""
+    numbers = []
+    for item in rules.required_items(spec):
+        number = rules.split_key(item["key"])[0]
+        if number not in numbers:
+            numbers.append(number)
+    optional = len(spec["items"]) - len(rules.required_items(spec))
+    return f"{len(numbers)} 个条目" + (f"（另有 {optional} 项选填）" if optional else "")
+
+
+def _legend(item):
+    text = item["text"]
+    key = item["key"]
+    return text if rules.split_key(key)[1] else f"{key}. {text}"
+
+
+def _radio(spec, item, value, label):
+    name = f"{spec['id']}-{item['key']}"
+    return (f'<label><input type="radio" name="{_e(name)}" value="{value}" data-item="{_e(item["key"])}">'
+            f" {_e(label)}</label>")
+
+
+def _option_label(spec, value, label):
+    if spec["scoring"]["method"] == "single":
+        return f"{value}：{label}"
+    return f"{label}（{value} 分）"
+
+
+def _form_item(spec, item):
+    entry = spec["licence"]["kind"] == "entry"
+    key = item["key"]
+    out = []
+    if item.get("lead"):
+        out.append(f'<p class="hb-item__lead">{_e(item["lead"])}</p>')
+    if "checkboxes" in item:
+        out.append(f'<fieldset class="hb-item" data-count-item="{_e(key)}">')
+        out.append(f"<legend>{_e(_legend(item))}</legend>")
+        out.append(f'<label><input type="checkbox" data-item="{_e(key)}" value="none"> 无任何来源</label>')
+        for box in item["checkboxes"]:
+            out.append(f'<label><input type="checkbox" data-item="{_e(key)}" value="{_e(box[:1])}"> {_e(box)}</label>')
+        out.append("</fieldset>")
+    elif "options" in item:
+        out.append('<fieldset class="hb-item">')
+        out.append(f"<legend>{_e(_legend(item))}</legend>")
+        for option in item["options"]:
+            out.append(_radio(spec, item, option["value"], _option_label(spec, option["value"], option["label"])))
+        out.append("</fieldset>")
+    elif entry and spec["scoring"]["method"] != "single":
+        r = item["range"]
+        ident = f"{spec['id']}-{key}"
+        out.append(f'<div class="hb-item"><label for="{_e(ident)}">条目 {_e(key)}（{r["min"]}–{r["max"]}）</label>')
+        out.append(f'<input id="{_e(ident)}" type="number" inputmode="numeric" min="{r["min"]}" max="{r["max"]}"'
+                   f' step="{r.get("step", 1)}" data-item="{_e(key)}"></div>')
+    else:
+        r = item["range"]
+        unit = spec["scoring"].get("unit", "")
+        if entry:
+            legend = f"{spec['scoring']['total_label']}（{r['min']}{unit}–{r['max']}{unit}）"
+        else:
+            legend = _legend(item)
+            if item.get("anchors"):
+                legend += f"（{r['min']} = {item['anchors'][0]}；{r['max']} = {item['anchors'][1]}）"
+        out.append('<fieldset class="hb-item hb-item--scale">')
+        out.append(f"<legend>{_e(legend)}</legend>")
+        for value in rules.allowed_values(item):
+            out.append(_radio(spec, item, value, f"{value}{unit}"))
+        out.append("</fieldset>")
+    return out
+
+
+def _problem_list(spec):
+    problems = spec.get("problem_list")
+    if not problems:
+        return []
+    out = ['<fieldset class="hb-item hb-problems">', f"<legend>{_e(problems['intro'])}</legend>"]
+    for category in problems["categories"]:
+        out.append(f'<label><input type="checkbox" name="{_e(spec["id"])}-problem" value="{_e(category["id"])}">'
+                   f" {_e(category['label'])}：{_e(category['hint'])}</label>")
+    out.append("</fieldset>")
+    return out
+
+
+def calculator_html(spec):
+    """The calculator root, exactly per the markup contract; one line per element, no blank lines."""
+    sid = spec["id"]
+    abbr = spec["names"]["abbr"]
+    subscale_names = json.dumps({s["id"]: s["name"] for s in spec.get("subscales") or []}, ensure_ascii=False)
+    out = [f'<div class="hb-calc" data-instrument="{_e(sid)}" data-version="{_e(spec["version"])}"'
+           f' data-subscales="{_e(subscale_names)}">',
+           f'<form class="hb-calc__form" novalidate aria-label="{_e(abbr)} 评分表">']
+    for item in spec["items"]:
+        out += _form_item(spec, item)
+    out += _problem_list(spec)
+    out += [
+        "</form>",
+        '<div class="hb-calc__result" aria-live="polite">',
+        '<p data-result="status">正在启动评分引擎……</p>',
+        '<p class="hb-calc__total">' + _e(spec["scoring"]["total_label"])
+        + '：<output data-result="total">—</output> <span data-result="band"></span></p>',
+        '<div data-result="subscales"></div>',
+        '<p data-result="missing"></p>',
+        '<p data-result="error" role="alert"></p>',
+        "</div>",
+    ]
+    for index, band in enumerate(spec.get("bands") or []):
+        out.append(f'<div data-band-note="{index}" hidden><p><strong>{_e(band["label"])}</strong>：'
+                   f'{_e(band["next_step"])}</p></div>')
+    for flag in spec.get("flags") or []:
+        out.append(f'<div data-flag-note="{_e(flag["id"])}" hidden><p>{_e(flag["note"])}</p></div>')
+    if spec["scoring"]["missing"]["rule"] == "mean_substitution":
+        out.append(f'<div data-flag-note="prorated" hidden><p>有缺答，已按缺项规则补足计分：'
+                   f'{_e(spec["scoring"]["missing"]["text"])}</p></div>')
+    out += [
+        '<div class="hb-calc__actions hb-noprint">',
+        '<button type="button" data-action="copy">复制结果</button>',
+        '<button type="button" data-action="pre">记为前测</button>',
+        '<button type="button" data-action="reset">清空</button>',
+        '<button type="button" data-action="print">打印空白表</button>',
+        "</div>",
+        '<section class="hb-calc__compare" data-compare hidden aria-live="polite">',
+        "<h3>前后测对比</h3><p data-compare-text></p>",
+        "</section>",
+        "<noscript><p>本计算器需要 JavaScript；请按下方“评分方法”手工计分。</p></noscript>",
+        "</div>",
+    ]
+    return "\n".join(out)
+
+
+def _bullets(values):
+    return "\n".join(f"- {_md(v)}" for v in values)
+
+
+def _band_table(spec):
+    bands = spec.get("bands") or []
+    places = rules.decimals(spec)
+    unit = spec["scoring"].get("unit", "")
+    if not bands:
+        return [f'!!! note "本计算器不给分级"', _indent(_md(spec["no_band_reason"])), ""]
+    rows = ["| 分数 | 分级 | 建议的下一步 |", "| --- | --- | --- |"]
+    for band in bands:
+        low, high = _number(band["min"], places), _number(band["max"], places)
+        span = f"{low}{unit}" if low == high else f"{low}{unit}–{high}{unit}"
+        rows.append(f"| {span} | {_md(band['label'])} | {_md(band['next_step'])} |")
+    sources = []
+    for band in bands:
+        if band["source"] not in sources:
+            sources.append(band["source"])
+    rows += ["", f"分级来源：{_md('；'.join(sources))}。分级是筛查或常模参考，不是诊断。", ""]
+    return rows
+
+
+def _flag_notes(spec):
+    out = []
+    for flag in spec.get("flags") or []:
+        out += [f'!!! danger "警示：{_e(flag["summary"])}"', _indent(_md(flag["note"]) + f"（来源：{_md(flag['source'])}）"), ""]
+    if spec.get("red_flags"):
+        out += ['!!! warning "需要立即关注的情形"', _indent(_bullets(spec["red_flags"])), ""]
+    return out
+
+
+def _scoring_section(spec):
+    scoring = spec["scoring"]
+    out = ["## 评分方法", "", spec["hand_scoring"].strip(), ""]
+    missing = scoring["missing"]
+    out += [f"**缺项处理：** {_md(missing['text'])}", "",
+            f"<small>依据：{_md(missing['source'])}</small>", ""]
+    if spec.get("reverse"):
+        out += [f"**反向计分条目：** 第 {'、'.join(spec['reverse'])} 题。", ""]
+    if spec.get("subscales"):
+        out += ["| 分量表 | 条目 |", "| --- | --- |"]
+        for sub in spec["subscales"]:
+            out.append(f"| {_md(sub['name'])} | {'、'.join(sub['items'])} |")
+        out.append("")
+    direction = "分数越高越好" if spec["higher_is_better"] else "分数越高越严重"
+    out += [f"可能的{_md(scoring['total_label'])}范围：{range_text(spec)}（{direction}）。"
+            f"本页评分规则版本 `{spec['version']}`：引用结果时请一并记录。", ""]
+    return out
+
+
+def render(spec):
+    """The whole body of an instrument page (everything after the page title)."""
+    names = spec["names"]
+    licence = spec["licence"]
+    direction = "分数越高越好" if spec["higher_is_better"] else "分数越高越严重"
+    size = "单项评分" if spec["scoring"]["method"] == "single" else item_count(spec)
+    out = [
+        f'{BADGES[licence["kind"]]} 评分规则 `{spec["version"]}` · {_md(names["en"])} · {size} · {direction}',
+        "",
+        '!!! abstract "提要"',
+        _indent(_md(spec["summary"]) + " 在下方作答即可自动计分；所有计算都在你的设备上完成，不上传任何数据。"),
+        "",
+        "## 什么时候用",
+        "",
+        _bullets(spec["use_when"]),
+        "",
+        '!!! warning "不适用或需要注意"',
+        _indent(_bullets(spec["not_when"])),
+        "",
+        "## 填写与计分",
+        "",
+    ]
+    if licence["kind"] == "entry":
+        out += ['!!! info "仅录入分值"',
+                _indent("本量表受版权保护，本站不呈现条目文字或表格。请使用经授权获得的正式量表，"
+                        "再把分值录入下方。"), ""]
+    if spec.get("wording_note"):
+        out += ['??? note "关于条目措辞"', _indent(_md(spec["wording_note"])), ""]
+    out += [_md(spec["instructions"]), "", calculator_html(spec), ""]
+    out += ["## 结果解读", ""] + _band_table(spec) + _flag_notes(spec)
+    out += _scoring_section(spec)
+    out += ["## 出处与许可", "", f"**许可：** {_md(licence['text'])}", "", "**文献：**", "",
+            "\n".join(f"{n}. {_md(c)}" for n, c in enumerate(spec["citations"], 1)), "",
+            f"**中文版：** {_md(spec['validation_zh'])}", ""]
+    if spec.get("conflicts"):
+        out += ["## 来源之间的分歧", "", '!!! warning "不同来源的说法不一致"',
+                _indent("本页的选择如下；其他机构或文献可能采用不同的做法，比较结果时请注意。"), "",
+                _indent(_bullets(spec["conflicts"])), ""]
+    return "\n".join(out) + "\n"
+
+
+def list_table(specs, link):
+    rows = ["| 量表 | 用途 | 条目与分数 | 许可 |", "| --- | --- | --- | --- |"]
+    order = [i for i in IDS if i in specs] + sorted(i for i in specs if i not in IDS)
+    order.sort(key=lambda i: TOPICS.index(specs[i]["topic"]))
+    for sid in order:
+        spec = specs[sid]
+        names = spec["names"]
+        size = "单项评分" if spec["scoring"]["method"] == "single" else item_count(spec)
+        rows.append(f"| [{_md(names['zh'])}（{_md(names['abbr'])}）]({link(sid)}) | {_md(spec['topic'])} "
+                    f"| {size}，{range_text(spec)} | {BADGES[spec['licence']['kind']]} |")
+    return "\n".join(rows) + "\n"
+
+
+def register(env):
+    specs = load_all()
+
+    @env.macro
+    def instrument(instrument_id):
+        """The whole body of an instrument page: form, result area, interpretation, scoring key, sources."""
+        if instrument_id not in specs:
+            raise DataFileError(INSTRUMENT_DIR, env.page.file.src_uri, f"未知量表 {instrument_id!r}")
+        return render(specs[instrument_id])
+
+    @env.macro
+    def instrument_list():
+        """The index table of every calculator, with licence badges."""
+        return list_table(specs, lambda sid: relative(env, f"scales/{sid}.md"))

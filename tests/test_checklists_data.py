@@ -1,0 +1,382 @@
+"""Checklist data files: each validates, broken copies fail naming file, entry and rule, the lists
+match the method (s003, s000), and the rendered markup keeps the contract the page script relies on."""
+
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+
+from macros import checklists
+from macros.datafiles import DataFileError
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data" / "checklists"
+EXPECTED = {
+    "intake", "assessment", "strengths", "service_plan", "agreement", "session_habits", "intervention",
+    "resource_map", "evaluation", "closing", "follow_up", "family_meeting", "palliative_audit", "online_ethics",
+    "case_record",
+}
+
+
+@pytest.fixture(scope="module")
+def specs():
+    return checklists.load_all()
+
+
+def group(spec, gid):
+    return [g for g in spec["groups"] if g["id"] == gid][0]
+
+
+def texts(items):
+    return [i["text"] for i in items]
+
+
+def with_role(spec, role):
+    return [i for g in spec["groups"] for i in g["items"] if i.get("role") == role]
+
+
+def test_every_file_validates(specs):
+    assert set(specs) == EXPECTED
+    assert len(list(DATA.glob("*.yml"))) == len(EXPECTED)
+    for sid, spec in specs.items():
+        assert spec["stage"] in checklists.STAGES
+        ids = [i["id"] for g in spec["groups"] for i in g["items"]]
+        assert len(ids) == len(set(ids)), sid
+
+
+# The method's lists, with the number the method gives (s003 unless noted).
+LENGTHS = [
+    ("服务计划的七项内容", "service_plan", ("role", "plan_content"), 7),
+    ("对社会工作者的五项要求", "service_plan", ("role", "worker_requirement"), 5),
+    ("面谈内外的四项安排", "session_habits", ("group", "habits"), 4),
+    ("服务协议的五个部分", "agreement", ("group", "parts"), 5),
+    ("五种专业角色", "intervention", ("group", "roles"), 5),
+    ("评估的三种方法", "evaluation", ("group", "methods"), 3),
+    ("可以结案的五种情形", "closing", ("role", "closing_situation"), 5),
+    ("结案的四项处置", "closing", ("role", "closing_step"), 4),
+    ("结案的三种形式", "closing", ("role", "closing_form"), 3),
+    ("跟踪服务的三项任务", "follow_up", ("group", "tasks"), 3),
+    ("允许转介的两种情形", "intake", ("role", "referral_reason"), 2),
+    ("接案的四项内容", "intake", ("group", "tasks"), 4),
+    ("推进服务的三条原则", "intervention", ("group", "principles"), 3),
+    ("接纳、无条件关怀、真诚", "intervention", ("group", "relationship"), 3),
+    ("成效评估的三项内容", "evaluation", ("group", "contents"), 3),
+    ("收集资料的四种途径", "assessment", ("group", "info_sources"), 4),
+    ("四类需求（s000）", "assessment", ("group", "needs"), 4),
+    ("问题诊断的四项内容", "assessment", ("group", "diagnosis"), 4),
+    ("优势评估的三组因素（s000）", "strengths", ("group", "factors"), 3),
+    ("总体、短期、长期目标（s000）", "strengths", ("group", "goals"), 3),
+    ("九条姑息治疗原则（s000）", "palliative_audit", ("group", "principles"), 9),
+    ("信息支持下的八项资源（s000）", "resource_map", ("group", "information"), 8),
+]
+
+
+@pytest.mark.parametrize("label, sid, where, count", LENGTHS, ids=[x[0] for x in LENGTHS])
+def test_list_lengths_match_the_method(specs, label, sid, where, count):
+    kind, name = where
+    items = with_role(specs[sid], name) if kind == "role" else group(specs[sid], name)["items"]
+    assert len(items) == count, f"{label}：{texts(items)}"
+
+
+def test_role_items_sit_in_their_own_group(specs):
+    """Each decision list is one group, so the page shows it as one block."""
+    for sid, gid, role in [("service_plan", "contents", "plan_content"), ("service_plan", "requirements", "worker_requirement"),
+                           ("closing", "situations", "closing_situation"), ("closing", "steps", "closing_step"),
+                           ("closing", "forms", "closing_form"), ("intake", "referral", "referral_reason")]:
+        assert group(specs[sid], gid)["items"] == with_role(specs[sid], role)
+
+
+def test_resource_map_has_the_five_kinds_and_named_resources(specs):
+    spec = specs["resource_map"]
+    kinds = [g["title"].split("：")[0] for g in spec["groups"]]
+    assert kinds == ["经济支持", "照顾支持", "信息支持", "精神支持", "社会交往支持"]
+    named = "".join(texts(i for g in spec["groups"] for i in g["items"]))
+    for word in ["低保", "大病救助", "廉租房", "公益慈善组织", "义工", "社区服务机构", "家政", "就业", "爱心募捐", "减压小组"]:
+        assert word in named, word
+    assert {f["group"] for f in spec["fields"]} == {g["id"] for g in spec["groups"]}
+
+
+def test_needs_domains_and_record_sections(specs):
+    needs = texts(group(specs["assessment"], "needs")["items"])
+    assert [t.split("：")[0] for t in needs] == ["生理需求", "心理需求", "社会需求", "灵性需求"]
+    labels = [f["label"] for f in specs["case_record"]["fields"]]
+    for section in ["基本情况", "主要问题", "背景和经历", "能力和资源", "诊断"]:
+        assert section in labels
+
+
+def test_every_checklist_has_its_page():
+    for path in sorted(DATA.glob("*.yml")):
+        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if spec.get("kind") == "record":
+            page = ROOT / "docs" / "practice" / "case-record.md"
+            assert "case_record_form()" in page.read_text(encoding="utf-8")
+            continue
+        page = ROOT / "docs" / "practice" / "checklists" / f"{spec['id']}.md"
+        text = page.read_text(encoding="utf-8")
+        assert text.startswith(f"# {spec['title']}\n\n!!! abstract \"提要\"\n"), page
+        assert f'checklist("{spec["id"]}")' in text
+        assert "sources(" in text
+
+
+# ---------------------------------------------------------------- broken copies
+
+
+def broken(tmp_path, name, mutate):
+    """A copy of the checklist folder in which `name` has been changed by `mutate(data)`."""
+    folder = tmp_path / "checklists"
+    shutil.copytree(DATA, folder)
+    path = folder / f"{name}.yml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    mutate(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return folder
+
+
+def expect_error(folder, file_name, entry, rule):
+    with pytest.raises(DataFileError) as info:
+        checklists.load_all(folder)
+    error = info.value
+    assert error.path.name == file_name
+    assert entry in str(error.entry), error
+    assert rule in error.rule, error
+    assert file_name in str(error) and rule in str(error)
+    return error
+
+
+def _duplicate(data):
+    items = group(data, "contents")["items"]
+    items[1]["id"] = items[0]["id"]
+
+
+def _duplicate_across_groups(data):
+    group(data, "steps")["items"][0]["id"] = "goals_met"
+
+
+def _set(key, value):
+    def mutate(data):
+        data[key] = value
+    return mutate
+
+
+def _drop(key):
+    def mutate(data):
+        del data[key]
+    return mutate
+
+
+def _link(target):
+    def mutate(data):
+        data["links"][0]["target"] = target
+    return mutate
+
+
+def _empty_group(data):
+    data["groups"][0]["items"] = []
+
+
+def _role_without_decision(data):
+    data["groups"][0]["items"][0]["role"] = "closing_step"
+
+
+def _foreign_role(data):
+    data["groups"][0]["items"][0]["role"] = "plan_content"
+
+
+def _no_reasons(data):
+    for item in group(data, "referral")["items"]:
+        del item["role"]
+
+
+def _typo(data):
+    data["groups"][0]["items"][0]["hnit"] = "typo"
+
+
+def _field_group(data):
+    data["fields"][0]["group"] = "nowhere"
+
+
+BROKEN = [
+    ("duplicate item id", "service_plan", _duplicate, "basic_info", "重复"),
+    ("duplicate item id across groups", "closing", _duplicate_across_groups, "goals_met", "重复"),
+    ("unknown decision", "closing", _set("decision", "closure_magic"), "closing", "未知的判断规则"),
+    ("missing title", "intake", _drop("title"), "intake", "缺少必填字段 “title”"),
+    ("empty group", "agreement", _empty_group, "parts", "空组"),
+    ("no groups", "agreement", _set("groups", []), "agreement", "至少要有一组"),
+    ("unknown stage", "agreement", _set("stage", "随访"), "agreement", "阶段"),
+    ("id differs from file name", "agreement", _set("id", "contract"), "contract", "文件名"),
+    ("unknown source", "agreement", _set("sources", ["s999"]), "agreement", "s999"),
+    ("link with scheme", "intake", _link("https://example.org/a.md"), "链接 1", "格式不对"),
+    ("link leaving docs", "intake", _link("../casework/intake.md"), "链接 1", "格式不对"),
+    ("absolute link", "intake", _link("/casework/intake.md"), "链接 1", "格式不对"),
+    ("link not to a page", "intake", _link("casework/intake.html"), "链接 1", "格式不对"),
+    ("link to a missing page", "intake", _link("casework/nope.md#x"), "链接 1", "不存在"),
+    ("links not a list", "intake", _set("links", "casework/intake.md"), "intake", "links"),
+    ("role without decision", "agreement", _role_without_decision, "goals", "没有判断规则"),
+    ("role of another decision", "intake", _foreign_role, "request", "不属于判断规则"),
+    ("decision without its items", "intake", _no_reasons, "intake", "referral_reason"),
+    ("misspelt field", "intake", _typo, "request", "未知字段 hnit"),
+    ("field in unknown group", "assessment", _field_group, "need_physical", "nowhere"),
+    ("bad id", "agreement", lambda d: group(d, "parts")["items"][0].update(id="Goals-1"), "Goals-1", "小写字母"),
+    ("order not an integer", "agreement", _set("order", "5"), "agreement", "整数"),
+]
+
+
+@pytest.mark.parametrize("label, name, mutate, entry, rule", BROKEN, ids=[b[0] for b in BROKEN])
+def test_broken_copy_names_file_entry_rule(tmp_path, label, name, mutate, entry, rule):
+    expect_error(broken(tmp_path, name, mutate), f"{name}.yml", entry, rule)
+
+
+def test_yaml_syntax_error_names_the_file(tmp_path):
+    folder = tmp_path / "checklists"
+    shutil.copytree(DATA, folder)
+    (folder / "intake.yml").write_text("id: intake\ngroups: [\n", encoding="utf-8")
+    expect_error(folder, "intake.yml", "行", "YAML 格式错误")
+
+
+# ---------------------------------------------------------------- rendered markup
+
+
+class FakeFile:
+    def __init__(self, src_uri):
+        self.src_uri = src_uri
+
+
+class FakePage:
+    def __init__(self, src_uri):
+        self.file = FakeFile(src_uri)
+
+
+class FakeEnv:
+    """Just enough of mkdocs-macros' env: macros are collected, the current page can be set."""
+
+    def __init__(self):
+        self.macros = {}
+        self.page = None
+
+    def macro(self, fn):
+        self.macros[fn.__name__] = fn
+        return fn
+
+    def render(self, src_uri, name, *args):
+        self.page = FakePage(src_uri)
+        return self.macros[name](*args)
+
+
+class Markup(HTMLParser):
+    """Collects controls, labels, ids and checklist roots from rendered HTML."""
+
+    def __init__(self):
+        super().__init__()
+        self.roots, self.ids, self.label_for, self.controls, self.results = [], [], set(), [], []
+        self.open_labels = 0
+        self.cases = 0
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if a.get("id"):
+            self.ids.append(a["id"])
+        if "data-checklist" in a:
+            self.roots.append(a)
+        if "data-case-store" in a:
+            self.cases += 1
+        if "data-checklist-result" in a:
+            self.results.append(a)
+        if tag == "label":
+            self.open_labels += 1
+            if a.get("for"):
+                self.label_for.add(a["for"])
+        if tag in ("input", "textarea", "select"):
+            self.controls.append((tag, a, self.open_labels > 0))
+
+    def handle_endtag(self, tag):
+        if tag == "label":
+            self.open_labels -= 1
+
+
+def parse(markdown):
+    parser = Markup()
+    parser.feed(markdown)
+    return parser
+
+
+@pytest.fixture(scope="module")
+def env():
+    fake = FakeEnv()
+    checklists.register(fake)
+    return fake
+
+
+@pytest.mark.parametrize("sid", sorted(EXPECTED - {"case_record"}))
+def test_checklist_markup_contract(env, specs, sid):
+    spec = specs[sid]
+    out = env.render(f"practice/checklists/{sid}.md", "checklist", sid)
+    markup = parse(out)
+    assert len(markup.roots) == 1
+    root = markup.roots[0]
+    assert root["class"].split()[0] == "hb-checklist" and root["data-checklist"] == sid
+    assert root.get("data-decision") == spec.get("decision")
+    assert len(markup.results) == (1 if spec.get("decision") else 0)
+    if markup.results:
+        assert markup.results[0].get("aria-live") == "polite" and "hb-checklist__result" in markup.results[0]["class"]
+    boxes = [a for tag, a, _ in markup.controls if tag == "input" and a.get("type") == "checkbox"]
+    assert [a["data-check"] for a in boxes] == [i["id"] for g in spec["groups"] for i in g["items"]]
+    areas = [a for tag, a, _ in markup.controls if tag == "textarea"]
+    assert sorted(a["data-field"] for a in areas) == sorted(f["id"] for f in spec.get("fields") or [])
+    for tag, attrs, inside_label in markup.controls:  # every control labelled
+        assert inside_label or attrs.get("id") in markup.label_for, attrs
+    assert len(markup.ids) == len(set(markup.ids))
+    assert all(i.startswith(f"cl-{sid}-") for i in markup.ids)
+    for link in spec.get("links") or []:  # method links stay Markdown, relative to the page
+        target = link["target"]
+        assert f"]({'../../' + target})" in out
+    assert not re.search(r"\n\s*\n", out.split(f'data-checklist="{sid}"')[1].split("\n</div>")[0])
+
+
+def test_navigator_embeds_each_stage_once(env, specs):
+    out = env.render("practice/navigator.md", "case_navigator")
+    markup = parse(out)
+    assert out.lstrip().startswith('<div class="hb-cases" data-case-store>')
+    assert markup.cases == 1 and "身份证号" in out.split("</div>")[0]
+    embedded = [r["data-checklist"] for r in markup.roots]
+    stages = [s for s in checklists.STAGES if s != "跨阶段"]
+    expected = [s["id"] for stage in checklists.NAVIGATOR for s in checklists.ordered(specs, stage["stages"])]
+    assert embedded == expected and len(embedded) == len(set(embedded))
+    assert {specs[i]["stage"] for i in embedded} == set(stages)
+    assert len(markup.ids) == len(set(markup.ids))
+    headings = re.findall(r"^## (.+)$", out, flags=re.M)
+    assert headings[:6] == ["接案", "预估", "计划", "介入", "评估", "结案"]
+    assert "](../casework/intake.md#转介的两种情形)" in out
+    assert "](../casework/closing.md#可以结案的五种情形)" in out
+    for spec in checklists.ordered(specs, ("跨阶段",)):
+        assert f"](checklists/{spec['id']}.md)" in out
+
+
+def test_case_record_form(env):
+    out = env.render("practice/case-record.md", "case_record_form")
+    markup = parse(out)
+    assert [r["data-checklist"] for r in markup.roots] == ["case_record"]
+    areas = [a for tag, a, _ in markup.controls if tag == "textarea"]
+    assert {"basic", "main_problems", "background", "abilities_resources", "diagnosis"} <= {a["data-field"] for a in areas}
+    for tag, attrs, inside_label in markup.controls:
+        assert inside_label or attrs.get("id") in markup.label_for, attrs
+
+
+def test_same_checklist_twice_on_a_page_is_an_error(env):
+    env.render("practice/checklists/intake.md", "checklist", "intake")
+    with pytest.raises(DataFileError, match="两次"):
+        env.macros["checklist"]("intake")
+
+
+def test_unknown_checklist_is_an_error(env):
+    with pytest.raises(DataFileError, match="没有这个清单"):
+        env.render("practice/index.md", "checklist", "nope")
+
+
+def test_index_lists_every_tool(env, specs):
+    out = env.render("practice/index.md", "checklist_index")
+    for spec in checklists.ordered(specs):
+        assert f"](checklists/{spec['id']}.md)" in out
+    assert "](navigator.md)" in out and "](case-record.md)" in out
