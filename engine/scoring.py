@@ -60,6 +60,8 @@ def _shown(value):
         return "“" + _clip(value) + "”"
     if isinstance(value, float) and value == value and -1e15 < value < 1e15 and value == int(value):
         return str(int(value))
+    if isinstance(value, float):
+        return "%.6g" % value
     return _clip(str(value))
 
 

@@ -59,10 +59,7 @@ def on_post_build(config):
         shutil.copy2(module, engine / module.name)
     (engine / "data").mkdir(exist_ok=True)
     for name, module in BUNDLES.items():
-        try:  # TEMPORARY while helpers write these modules; remove before landing
-            data = importlib.import_module(module).load_all()
-        except ModuleNotFoundError:
-            continue
+        data = importlib.import_module(module).load_all()
         (engine / "data" / f"{name}.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     manifest = {
         "runtime": runtime,
