@@ -13,7 +13,7 @@ class SpecError(Exception):
     """A spec breaks a structural rule: `entry` says where, `rule` says what (both in Chinese)."""
 
     def __init__(self, entry, rule):
-        Exception.__init__(self, entry + "：" + rule)
+        super().__init__(entry + "：" + rule)
         self.entry = entry
         self.rule = rule
 

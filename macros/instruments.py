@@ -307,8 +307,9 @@ def _band_table(spec):
         rows.append(f"| {span} | {_md(band['label'])} | {_md(band['next_step'])} |")
     sources = []
     for band in bands:
-        if band["source"] not in sources:
-            sources.append(band["source"])
+        for part in band["source"].split("；"):
+            if part.strip() and part.strip() not in sources:
+                sources.append(part.strip())
     rows += ["", f"分级来源：{_md('；'.join(sources))}。分级是筛查或常模参考，不是诊断。", ""]
     return rows
 

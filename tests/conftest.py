@@ -13,10 +13,15 @@ from tools.browser import PHONE, launch
 ROOT = Path(__file__).resolve().parent.parent
 
 
+_BUILT = set()
+
+
 def built_site(runtime):
-    """The site built with the given Python runtime (the default build is made by `make test`)."""
+    """The site built with the given Python runtime (the default build is made by `make test`;
+    the others are built once per test session, so they never lag behind the sources)."""
     directory = ROOT / ("site" if runtime == "micropython" else f"site-{runtime}")
-    if runtime != "micropython" and not (directory / "index.html").exists():
+    if runtime != "micropython" and runtime not in _BUILT:
+        _BUILT.add(runtime)
         env = {**os.environ, "HANDBOOK_RUNTIME": runtime, "NO_MKDOCS_2_WARNING": "1"}
         subprocess.run([str(ROOT / ".venv/bin/mkdocs"), "build", "--strict", "--quiet", "-d", str(directory)],
                        cwd=ROOT, env=env, check=True)

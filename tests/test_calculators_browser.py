@@ -121,7 +121,7 @@ def test_out_of_range_entry_gets_chinese_message_not_a_number(calc_page):
 def test_answers_given_before_engine_starts_are_scored_once_it_does(browser, base_url):
     ctx = browser.new_context(viewport=PHONE, service_workers="block")
     held = []
-    ctx.route("**/micropython.wasm", held.append)  # hold the runtime back until the form is filled
+    ctx.route("**/micropython.wasm", lambda route: held.append(route))  # hold the runtime back until the form is filled
     page = ctx.new_page()
     page.goto(base_url + "scales/phq9.html")
     root = click_answers(page, "phq9", {str(i): 0 for i in range(1, 10)})
@@ -158,8 +158,10 @@ def test_content_pages_load_no_python_runtime(context, page, base_url):
 def test_one_worker_survives_instant_navigation(context, page, base_url):
     page.goto(base_url + "scales/phq9.html")
     engine_ready(page)
-    page.locator("a[href$='gad7.html']").first.click()
+    page.evaluate("window.sameDocument = true")
+    page.locator("a.md-footer__link--next[href$='gad7.html']").click()
     page.wait_for_url("**/gad7.html")
+    assert page.evaluate("window.sameDocument === true"), "the click reloaded the page: instant navigation is off"
     root = click_answers(page, "gad7", {str(i): 3 for i in range(1, 8)})
     page.wait_for_function("document.querySelector(\"[data-instrument='gad7'] [data-result='total']\").textContent === '21'")
     assert sum(u.endswith("micropython.wasm") for u in context.requests.urls) == 1

@@ -120,7 +120,7 @@ def test_summary_line_subscales_and_levels():
         "BRS（评分规则 brs-2008.1）2026-11-24：平均分 3.00（缺第 6 题，按其余条目均分补足），正常。")
     dt = SPECS["nccn_dt"]
     assert scoring.summary_line(dt, scoring.score(dt, {"1": 4}), DATE) == (
-        "DT（评分规则 nccn_dt-1998.1）2026-11-24：痛苦评分 4，有临床意义的痛苦（≥ 4）；≥ 4 分，需进一步评估痛苦来源。")
+        "DT（评分规则 nccn_dt-1998.1）2026-11-24：痛苦评分 4，有临床意义的痛苦；≥ 4 分，需进一步评估痛苦来源。")
 
 
 def test_summary_line_incomplete_with_flags():

@@ -46,7 +46,7 @@ def check_well_formed(spec, result):
     assert result["missing"] == [k for k in keys if k in result["missing"]]  # form order, no strangers
     known_flags = [f["id"] for f in spec.get("flags", [])] + ["prorated"]
     assert all(f in known_flags for f in result["flags"]) and len(set(result["flags"])) == len(result["flags"])
-    assert all(s["id"] in {x["id"] for x in spec.get("subscales", [])} for s in [{"id": k} for k in result["subscales"]])
+    assert set(result["subscales"]) <= {sub["id"] for sub in spec.get("subscales", [])}
     if not result["complete"]:
         assert result["total"] is None and result["band"] is None
         assert result["missing"]

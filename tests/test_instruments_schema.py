@@ -51,7 +51,7 @@ def test_unconfirmed_bands_are_not_shipped(specs):
 def test_specified_ranges(specs):
     expected = {
         "phq9": (0, 27), "gad7": (0, 21), "family_apgar": (0, 10), "csi": (0, 13), "brs": (100, 500),
-        "osss3": (3, 14), "mspss": (12, 84), "ssrs": (12, 64), "barthel": (0, 100), "ecog": (0, 5),
+        "osss3": (3, 14), "mspss": (12, 84), "ssrs": (12, 66), "barthel": (0, 100), "ecog": (0, 5),
         "kps": (0, 100), "esasr": (0, 90), "cdrisc25": (0, 100), "cdrisc10": (0, 40), "zbi22": (0, 88),
         "ppsv2": (0, 100), "nccn_dt": (0, 10),
     }

@@ -51,10 +51,6 @@ function clearResult(root, statusText) {
   delete root.dataset.complete;
 }
 
-function labelOfItem(root, key) {
-  return `第 ${key} 题`;
-}
-
 function showResult(root, result) {
   clearResult(root);
   const subscaleNames = JSON.parse(root.dataset.subscales || "{}");
@@ -74,8 +70,8 @@ function showResult(root, result) {
   }
   if (result.missing.length) {
     field(root, "missing").textContent = result.complete
-      ? `按缺项规则处理的缺答：${result.missing.map((k) => labelOfItem(root, k)).join("、")}。`
-      : `还不能计分：尚缺 ${result.missing.map((k) => labelOfItem(root, k)).join("、")}。`;
+      ? `按缺项规则处理的缺答：${result.missing.map((k) => `第 ${k} 题`).join("、")}。`
+      : `还不能计分：尚缺 ${result.missing.map((k) => `第 ${k} 题`).join("、")}。`;
   }
   for (const flag of result.flags) {
     const note = root.querySelector(`[data-flag-note="${flag}"]`);
@@ -105,6 +101,8 @@ async function refreshCompare(root, result) {
 function wireOne(root) {
   if (root.dataset.wired) return;
   root.dataset.wired = "true";
+  // Red flags are shown first, inside the (sticky) result panel, above the total.
+  root.querySelector(".hb-calc__result").prepend(...root.querySelectorAll("[data-flag-note]"));
   const id = root.dataset.instrument;
   let latest = 0;
   let lastResult = null;

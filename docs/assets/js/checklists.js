@@ -82,7 +82,7 @@ function caseStore(box, doc) {
     <p>当前个案：<strong data-current-case></strong></p>
     <label for="hb-case-pick">切换到已保存的个案</label>
     <select id="hb-case-pick"></select>
-    <label for="hb-case-label">新个案代号（如“3床-0412”）</label>
+    <label for="hb-case-label">新个案代号（自编，如“肿瘤科-A”）</label>
     <input id="hb-case-label" type="text" maxlength="30" autocomplete="off">
     <button type="button" class="md-button" data-case="new">新建并切换</button>
     <button type="button" class="md-button" data-case="delete">删除当前个案</button>

@@ -26,6 +26,10 @@
     opened = [];
   });
 
+  // Material's search dialog has no accessible name of its own.
+  var search = document.querySelector(".md-search[role='dialog']");
+  if (search) search.setAttribute("aria-label", "搜索");
+
   var features = [
     ["[data-instrument]", "assets/js/calculators.js"],
     ["[data-checklist]", "assets/js/checklists.js"],
