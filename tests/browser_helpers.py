@@ -2,6 +2,9 @@
 
 import base64
 import json
+from contextlib import contextmanager
+
+from tools.browser import PHONE
 
 
 def answer_key(site_dir):
@@ -19,3 +22,17 @@ def answer_key(site_dir):
 def engine_ready(page, timeout=60000):
     """Wait until the page's Python engine has started (or failed, which the caller then sees)."""
     page.wait_for_function("performance.getEntriesByName('hb-engine-ready').length > 0", timeout=timeout)
+
+
+@contextmanager
+def offline_after_first_visit(browser, base_url):
+    """A phone-sized page that visited the home page once (service worker installed), then lost the network."""
+    ctx = browser.new_context(viewport=PHONE, locale="zh-CN")
+    try:
+        page = ctx.new_page()
+        page.goto(base_url)
+        page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=60000)
+        ctx.set_offline(True)
+        yield page
+    finally:
+        ctx.close()

@@ -6,7 +6,7 @@ import pytest
 
 from engine import casework
 from macros.checklists import load_all
-from tools.browser import PHONE
+from tests.browser_helpers import offline_after_first_visit
 
 pytestmark = pytest.mark.browser
 
@@ -26,19 +26,24 @@ def checklist(page, cid):
     return root
 
 
+def shows_decision(page, specs, cid, checks):
+    """Wait until the page shows the decision CPython's engine gives for the same ticks."""
+    expected = casework.evaluate(specs[cid], {"checks": checks, "fields": {}})
+    page.wait_for_function("([cid, m]) => document.querySelector(`[data-checklist=${cid}] [data-checklist-result]`).textContent.includes(m)",
+                           arg=[cid, expected["message"]], timeout=60000)
+    return expected
+
+
 def test_tick_reload_persists_and_decision_matches_engine(page, base_url, specs):
     page.goto(base_url + "practice/checklists/intake.html")
     root = checklist(page, "intake")
     root.locator("[data-check='outside_area']").check()
-    expected = casework.evaluate(specs["intake"], {"checks": {"outside_area": True}, "fields": {}})
-    page.wait_for_function("(m) => document.querySelector('[data-checklist=intake] [data-checklist-result]').textContent.includes(m)",
-                           arg=expected["message"], timeout=60000)
+    shows_decision(page, specs, "intake", {"outside_area": True})
     page.reload()
     root = checklist(page, "intake")
     page.wait_for_function("document.querySelector(\"[data-check='outside_area']\").checked")
     assert not root.locator("[data-check='outside_scope']").is_checked()
-    page.wait_for_function("(m) => document.querySelector('[data-checklist=intake] [data-checklist-result]').textContent.includes(m)",
-                           arg=expected["message"])
+    shows_decision(page, specs, "intake", {"outside_area": True})
 
 
 def test_closure_helper_names_remaining_steps(page, base_url, specs):
@@ -46,10 +51,9 @@ def test_closure_helper_names_remaining_steps(page, base_url, specs):
     root = checklist(page, "closing")
     situation = next(i["id"] for g in specs["closing"]["groups"] for i in g["items"] if i.get("role") == "closing_situation")
     root.locator(f"[data-check='{situation}']").check()
-    expected = casework.evaluate(specs["closing"], {"checks": {situation: True}, "fields": {}})
+    expected = shows_decision(page, specs, "closing", {situation: True})
     assert expected["missing"], "with no handling step done, steps must remain"
-    page.wait_for_function("(m) => document.querySelector('[data-checklist=closing] [data-checklist-result]').textContent.includes(m)",
-                           arg=expected["missing"][0], timeout=60000)
+    assert expected["missing"][0] in root.locator("[data-checklist-result]").inner_text()
 
 
 def navigator(page, base_url):
@@ -114,17 +118,7 @@ def test_export_import_round_trip_clear_and_corrupt_refused(page, base_url, spec
 
 
 def test_checklist_works_offline_after_one_visit(browser, base_url, specs):
-    ctx = browser.new_context(viewport=PHONE)
-    try:
-        page = ctx.new_page()
-        page.goto(base_url)
-        page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=60000)
-        ctx.set_offline(True)
+    with offline_after_first_visit(browser, base_url) as page:
         page.goto(base_url + "practice/checklists/intake.html")
-        root = checklist(page, "intake")
-        root.locator("[data-check='outside_scope']").check()
-        expected = casework.evaluate(specs["intake"], {"checks": {"outside_scope": True}, "fields": {}})
-        page.wait_for_function("(m) => document.querySelector('[data-checklist=intake] [data-checklist-result]').textContent.includes(m)",
-                               arg=expected["message"], timeout=60000)
-    finally:
-        ctx.close()
+        checklist(page, "intake").locator("[data-check='outside_scope']").check()
+        shows_decision(page, specs, "intake", {"outside_scope": True})

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser_helpers import offline_after_first_visit
 from tools.browser import DESKTOP, PHONE
 
 pytestmark = pytest.mark.browser
@@ -52,22 +53,13 @@ def test_no_page_requests_another_host(page, context, base_url, site_dir):
 
 
 def test_works_offline_after_one_visit(browser, base_url):
-    ctx = browser.new_context(viewport=PHONE, locale="zh-CN")
-    requests = []
-    ctx.on("request", lambda r: requests.append(r.url))
-    try:
-        page = ctx.new_page()
-        page.goto(base_url)
-        page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=60000)
-        ctx.set_offline(True)
+    with offline_after_first_visit(browser, base_url) as page:
         page.goto(base_url + "casework/closing.html")
         assert "结案" in page.locator("h1").inner_text()
         hrefs = search(page, "同理")
         assert any("interview/empathy.html" in h for h in hrefs)
         # Without the cache the navigation above would have failed: prove we really were offline.
         assert page.evaluate("navigator.onLine") is False
-    finally:
-        ctx.close()
 
 
 @pytest.mark.parametrize("name, path", [("home", ""), ("technique", "interview/empathy.html")])
