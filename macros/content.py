@@ -17,8 +17,31 @@ def references():
     return load_records(DATA / "references.yml", REFERENCE_FIELDS, top="references")
 
 
+def _tool_targets():
+    """Every tool a page may point to, by kind and id: one source of truth for the links."""
+    from macros import checklists, instruments, quiz
+    targets = {f"scale:{i}": (f"scales/{i}.md", spec["names"]["abbr"]) for i, spec in instruments.load_all().items()}
+    targets.update({f"checklist:{i}": (f"practice/checklists/{i}.md", spec["title"])
+                    for i, spec in checklists.load_all().items() if i != "case_record"})
+    targets.update({f"practice:{c}": (f"{c}/exercises.md", f"{name}·本章练习") for c, name in quiz.CHAPTERS.items()})
+    targets.update({"tool:navigator": ("practice/navigator.md", "个案流程导航"),
+                    "tool:case-record": ("practice/case-record.md", "个案记录表"),
+                    "tool:drills": ("exam/drills.md", "技巧辨析"), "tool:mock": ("exam/mock.md", "模拟考试")})
+    return targets
+
+
 def register(env):
     refs = references()
+    targets = _tool_targets()
+
+    @env.macro
+    def tools(*ids):
+        """A 相关工具 box linking this page to calculators, checklists and practice, by id."""
+        unknown = [i for i in ids if i not in targets]
+        if unknown:
+            raise DataFileError(env.page.file.src_uri, "tools()", f"未知的工具编号 {', '.join(unknown)}")
+        links = " · ".join(f"[{targets[i][1]}]({relative(env, targets[i][0])})" for i in ids)
+        return f'!!! tip "相关工具"\n    {links}\n'
 
     @env.macro
     def sources(*ids):
