@@ -251,7 +251,7 @@ def calculator_html(spec):
     subscale_names = json.dumps({s["id"]: s["name"] for s in spec.get("subscales") or []}, ensure_ascii=False)
     out = [f'<div class="hb-calc" data-instrument="{_e(sid)}" data-version="{_e(spec["version"])}"'
            f' data-subscales="{_e(subscale_names)}">',
-           f'<form class="hb-calc__form" novalidate aria-label="{_e(abbr)} 评分表">']
+           f'<form class="hb-calc__form" novalidate data-search-exclude aria-label="{_e(abbr)} 评分表">']
     for item in spec["items"]:
         out += _form_item(spec, item)
     out += _problem_list(spec)

@@ -158,6 +158,7 @@ def test_content_pages_load_no_python_runtime(context, page, base_url):
 def test_one_worker_survives_instant_navigation(context, page, base_url):
     page.goto(base_url + "scales/phq9.html")
     engine_ready(page)
+    page.wait_for_load_state("networkidle")  # Material intercepts links once it has read the sitemap
     page.evaluate("window.sameDocument = true")
     page.locator("a.md-footer__link--next[href$='gad7.html']").click()
     page.wait_for_url(lambda url: "/scales/gad7.html" in url)
@@ -165,3 +166,27 @@ def test_one_worker_survives_instant_navigation(context, page, base_url):
     root = click_answers(page, "gad7", {str(i): 3 for i in range(1, 8)})
     page.wait_for_function("document.querySelector(\"[data-instrument='gad7'] [data-result='total']\").textContent === '21'")
     assert sum(u.endswith("micropython.wasm") for u in context.requests.urls) == 1
+
+
+def test_pre_post_comparison_and_copy_line_match_cpython(browser, base_url):
+    ctx = browser.new_context(viewport=PHONE, service_workers="block")
+    ctx.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url.rstrip("/"))
+    page = ctx.new_page()
+    page.goto(base_url + "scales/phq9.html")
+    spec = load_all()["phq9"]
+    before_answers = {str(i): 2 for i in range(1, 10)}  # 18: moderately severe
+    after_answers = {str(i): 1 for i in range(1, 9)} | {"9": 0}  # 8: mild
+    root = click_answers(page, "phq9", before_answers)
+    page.wait_for_function("document.querySelector(\"[data-instrument='phq9'] [data-result='total']\").textContent === '18'", timeout=60000)
+    root.get_by_role("button", name="记为前测").click()
+    assert root.locator("[data-result='total']").inner_text() == "—"  # the form is cleared for the post-test
+    click_answers(page, "phq9", after_answers)
+    before, after = scoring.score(spec, before_answers), scoring.score(spec, after_answers)
+    expected = scoring.compare(spec, before, after)["text"]
+    assert expected
+    page.wait_for_function("(t) => document.querySelector('[data-compare-text]').textContent === t", arg=expected)
+    root.get_by_role("button", name="复制结果").click()
+    page.wait_for_function("document.querySelector(\"[data-action='copy']\").textContent === '已复制'")
+    today = page.evaluate("new Date().toLocaleDateString('sv-SE')")  # local YYYY-MM-DD, as the page writes it
+    assert page.evaluate("navigator.clipboard.readText()") == scoring.summary_line(spec, after, today)
+    ctx.close()

@@ -48,7 +48,7 @@ def plain_config(directory):
     nav = text[text.index("\nnav:"):]
     config = Path(directory) / "plain.yml"
     config.write_text(
-        f"site_name: 基线\ndocs_dir: {ROOT / 'docs'}\nsite_dir: {Path(directory) / 'site'}\nuse_directory_urls: false\n"
+        f"site_name: 基线\ndocs_dir: {ROOT / 'docs'}\nsite_dir: {Path(directory) / 'plain'}\nuse_directory_urls: false\n"
         "theme:\n  name: material\n  language: zh\n  font: false\n  features: [navigation.instant, navigation.tabs, navigation.sections]\n"
         f"plugins:\n  - search\n{extensions}{nav}", encoding="utf-8")
     return config
@@ -170,7 +170,7 @@ def main():
     calculators = [f"scales/{i}.html" for i in sorted(load_all())]
     if args.pages == "one":
         calculators = [CALCULATOR_PAGE]
-    servers = {name: serve.start(work / name) for name in ("site", "site-pyodide", "plain/site")}
+    servers = {name: serve.start(work / name) for name in ("site", "site-pyodide", "plain")}
     base = {name: url for name, (_, url) in servers.items()}
     results = {"date": time.strftime("%Y-%m-%d %H:%M"), "machine": f"{os.cpu_count()} CPU", "runs": args.runs}
     with sync_playwright() as p:
@@ -184,7 +184,7 @@ def main():
                                  (("micropython", "site"), ("pyodide", "site-pyodide"))}
         results["weight"] = {
             "content": page_weight(browser, base["site"], CONTENT_PAGE),
-            "content_plain_material": page_weight(browser, base["plain/site"], CONTENT_PAGE),
+            "content_plain_material": page_weight(browser, base["plain"], CONTENT_PAGE),
             "calculator": page_weight(browser, base["site"], CALCULATOR_PAGE, READY),
             "practice": page_weight(browser, base["site"], PRACTICE_PAGE, "document.querySelector('[data-question-id]')"),
         }

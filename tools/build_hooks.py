@@ -71,7 +71,15 @@ def on_post_build(config):
     exam.mkdir(exist_ok=True)
     (exam / "bank.json").write_text(json.dumps(quiz.bundle(), ensure_ascii=False), encoding="utf-8")
     quiz.check_anchors(site)
+    _compact_search_index(site)
     _service_worker(site)
+
+
+def _compact_search_index(site):
+    """Material writes Chinese as \\uXXXX escapes (6 bytes a character); UTF-8 needs 3."""
+    index = site / "search" / "search_index.json"
+    data = json.loads(index.read_text(encoding="utf-8"))
+    index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def _service_worker(site):

@@ -2,6 +2,7 @@
 // the worker, and show the result. A number is shown only when it is the score of what is on
 // the form right now: while a newer answer is being scored the display says so.
 import { call, watch, RUNTIME_NAMES } from "./engine.js";
+import { today } from "./files.js";
 
 const before = new Map(); // pre-test results per instrument, this tab only (nothing is stored)
 
@@ -172,8 +173,7 @@ function wireOne(root) {
         field(root, "error").textContent = "还没有可复制的结果。";
         return;
       }
-      const today = new Date().toISOString().slice(0, 10);
-      const line = await call("summary_line", id, lastResult, today);
+      const line = await call("summary_line", id, lastResult, today());
       await copyText(line);
       const button = event.target.closest("button");
       button.textContent = "已复制";

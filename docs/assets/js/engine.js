@@ -20,7 +20,8 @@ function fail(message) {
   pending.clear();
 }
 
-function start() {
+/** Start the worker now (idempotent): pages call it as soon as they know they will need it. */
+export function start() {
   if (worker || state.phase === "failed") return;
   try {
     worker = new Worker(new URL("engine-worker.js", import.meta.url), { type: "module", name: runtime });

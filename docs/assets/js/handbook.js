@@ -30,6 +30,12 @@
   var search = document.querySelector(".md-search[role='dialog']");
   if (search) search.setAttribute("aria-label", "搜索");
 
+  // The Python engine takes longer to start than the page takes to load: when this page needs it,
+  // start it now, while Material is still initialising, rather than when the page is wired.
+  if (document.querySelector("[data-instrument], [data-checklist], [data-quiz]")) {
+    import(new URL("assets/js/engine.js", root).href).then(function (m) { m.start(); });
+  }
+
   var features = [
     ["[data-instrument]", "assets/js/calculators.js"],
     ["[data-checklist]", "assets/js/checklists.js"],
