@@ -265,13 +265,17 @@ def _claim(env, path, sid):
     seen.add(sid)
 
 
-def render_checklist(env, spec):
-    """The checklist root (raw HTML) followed by its method links (Markdown, so MkDocs checks them)."""
+def render_checklist(env, spec, searchable=True):
+    """The checklist root (raw HTML) followed by its method links (Markdown, so MkDocs checks them).
+
+    A copy embedded in another page is kept out of the search index: its own page is the hit.
+    """
     sid = spec["id"]
     _claim(env, CHECKLISTS / f"{sid}.yml", sid)
     decision = f' data-decision="{_e(spec["decision"])}"' if spec.get("decision") else ""
+    exclude = "" if searchable else " data-search-exclude"
     fields = spec.get("fields") or []
-    out = [f'<div class="hb-checklist" data-checklist="{_e(sid)}"{decision}>']
+    out = [f'<div class="hb-checklist" data-checklist="{_e(sid)}"{decision}{exclude}>']
     for group in spec["groups"]:
         out += _group_html(sid, group, [f for f in fields if f.get("group") == group["id"]])
     for field in fields:
@@ -338,7 +342,7 @@ def register(env):
             for spec in ordered(specs, stage["stages"]):
                 page = relative(env, f"{PAGES}{spec['id']}.md")
                 out += [f"### {spec['title']}", "", spec["intro"], "", f"[单独打开这张清单]({page})", ""]
-                out.append(render_checklist(env, spec))
+                out.append(render_checklist(env, spec, searchable=False))
         out += ["## 贯穿各阶段的工具", ""]
         for spec in ordered(specs, ("跨阶段",)):
             out.append(f"- [{spec['title']}]({relative(env, PAGES + spec['id'] + '.md')})：{spec['summary']}")

@@ -52,7 +52,8 @@ def register(env):
         if unknown:
             raise DataFileError(DATA / "references.yml", env.page.file.src_uri, f"未知来源编号 {', '.join(unknown)}")
         bib = relative(env, BIBLIOGRAPHY_PAGE)
-        lines = ["", "## 参考来源 {#sources}", ""]
+        # The bibliography page is the search hit for a reference; every page's copy is left out.
+        lines = ["", "## 参考来源 {#sources data-search-exclude}", ""]
         lines += [f"{n}. {refs[i]['text']} [→ 文献 {i}]({bib}#ref-{i})" for n, i in enumerate(ids, 1)]
         if '!!! exam' in env.markdown:
             lines += ["", f"<small>{EXAM_BASIS}</small>"]

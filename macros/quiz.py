@@ -112,6 +112,18 @@ def bundle():
             "drills": [public(q) for q in load_drills()]}
 
 
+def bundle_files():
+    """{file name: content}: the whole bank (mock exam, 错题本) and one file per practice set,
+    so a chapter's practice page downloads only its own questions."""
+    full = bundle()
+    files = {"bank.json": full}
+    for chapter in CHAPTERS:
+        files[f"set-{chapter}.json"] = {**full, "questions": [q for q in full["questions"] if q["chapter"] == chapter],
+                                        "drills": []}
+    files["set-drills.json"] = {**full, "questions": []}
+    return files
+
+
 def check_anchors(site):
     """After the build: every question's #anchor exists in its built page (else the build fails)."""
     for q in load_questions() + load_drills():

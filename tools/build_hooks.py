@@ -25,7 +25,7 @@ RUNTIME_FILES = {
 BUNDLES = {"instruments": "macros.instruments", "checklists": "macros.checklists"}
 CHAPTERS = ("overview/", "casework/", "interview/", "palliative/", "support/")
 ABSTRACT = re.compile(r'<div class="admonition abstract">')
-SOURCES = re.compile(r'<h2 id="sources"')
+SOURCES = re.compile(r'<h2 [^>]*id="sources"')
 
 
 def on_page_content(html, page, config, files):
@@ -69,7 +69,8 @@ def on_post_build(config):
     (engine / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     exam = site / "assets" / "exam"
     exam.mkdir(exist_ok=True)
-    (exam / "bank.json").write_text(json.dumps(quiz.bundle(), ensure_ascii=False), encoding="utf-8")
+    for name, content in quiz.bundle_files().items():
+        (exam / name).write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
     quiz.check_anchors(site)
     _compact_search_index(site)
     _service_worker(site)

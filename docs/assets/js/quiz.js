@@ -1,6 +1,6 @@
 // Exam practice: chapter sets, technique drills, the mock exam and the 错题本. Grading and the
 // review schedule are Python (engine/quiz.py) run in the worker; this file renders and stores.
-import { call } from "./engine.js";
+import { call, start } from "./engine.js";
 import { load, save, today, download, dataControls } from "./files.js";
 
 const STORE = "hb.exam";
@@ -12,13 +12,11 @@ const MOCK = {
 };
 let bank = null;
 
-async function loadBank() {
-  if (!bank) {
-    const response = await fetch(window.handbookRoot + "assets/exam/bank.json");
-    if (!response.ok) throw new Error("题库加载失败");
-    bank = await response.json();
-  }
-  return bank;
+/** The questions a page needs: one practice set, or the whole bank (mock exam, 错题本). */
+async function loadBank(file) {
+  const response = await fetch(window.handbookRoot + "assets/exam/" + file);
+  if (!response.ok) throw new Error("题库加载失败");
+  bank = await response.json();
 }
 
 function progress() {
@@ -286,19 +284,20 @@ async function review(root) {
 async function wireOne(root) {
   if (root.dataset.wired) return;
   root.dataset.wired = "true";
+  const mode = root.dataset.quiz;
   try {
-    await loadBank();
+    await loadBank(mode === "practice" ? `set-${root.dataset.quizSet}.json` : "bank.json");
   } catch (error) {
     root.textContent = error.message;
     return;
   }
-  const mode = root.dataset.quiz;
   if (mode === "mock") mock(root);
   else if (mode === "review") review(root);
   else {
     const set = root.dataset.quizSet;
-    practice(root, set === "drills" ? bank.drills : bank.questions.filter((q) => q.chapter === set));
+    practice(root, set === "drills" ? bank.drills : bank.questions);
   }
+  start(); // questions are on screen: now load the engine that grades them
 }
 
 export function wire(doc) {
