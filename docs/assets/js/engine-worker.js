@@ -20,15 +20,20 @@ async function startRuntime() {
   return loadMicroPython({ stdout: () => {}, stderr: (line) => console.warn(line) });
 }
 
+async function engineFiles() {
+  const manifest = JSON.parse(await text("assets/engine/manifest.json"));
+  const paths = manifest.modules.concat(manifest.bundles.map((b) => "data/" + b + ".json"));
+  const contents = await Promise.all(paths.map((p) => text("assets/engine/" + p)));
+  return paths.map((p, i) => [p, contents[i]]);
+}
+
 const ready = (async () => {
   const started = performance.now();
-  const [py, manifest] = await Promise.all([startRuntime(), text("assets/engine/manifest.json").then(JSON.parse)]);
+  // The runtime and the engine's files download side by side.
+  const [py, files] = await Promise.all([startRuntime(), engineFiles()]);
   py.FS.mkdir("/engine");
   py.FS.mkdir("/engine/data");
-  const modules = await Promise.all(manifest.modules.map((m) => text("assets/engine/" + m)));
-  manifest.modules.forEach((m, i) => py.FS.writeFile("/engine/" + m, modules[i]));
-  const bundles = await Promise.all(manifest.bundles.map((b) => text("assets/engine/data/" + b + ".json")));
-  manifest.bundles.forEach((b, i) => py.FS.writeFile("/engine/data/" + b + ".json", bundles[i]));
+  files.forEach(([path, content]) => py.FS.writeFile("/engine/" + path, content));
   py.runPython("import sys\nif '/' not in sys.path:\n    sys.path.insert(0, '/')\n");
   const bridge = py.pyimport("engine.bridge");
   return { bridge, ms: performance.now() - started };

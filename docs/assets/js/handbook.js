@@ -30,13 +30,6 @@
   var search = document.querySelector(".md-search[role='dialog']");
   if (search) search.setAttribute("aria-label", "搜索");
 
-  // The Python engine takes longer to start than the page takes to load: when a calculator or
-  // checklist needs it, start it now, while Material is still initialising. (Quizzes first draw
-  // their questions, then start it: they need it only when an answer is submitted.)
-  if (document.querySelector("[data-instrument], [data-checklist]")) {
-    import(new URL("assets/js/engine.js", root).href).then(function (m) { m.start(); });
-  }
-
   var features = [
     ["[data-instrument]", "assets/js/calculators.js"],
     ["[data-checklist]", "assets/js/checklists.js"],
