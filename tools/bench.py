@@ -136,17 +136,22 @@ def page_weight(browser, base, path, wait=None):
     return {"bytes": sum(sizes), "requests": len(sizes), "python_runtime": any("/assets/vendor/" in u for u in urls)}
 
 
-def lighthouse(base):
+def lighthouse(base, runs=3):
+    """Mobile preset, Debian Chromium; the median of `runs` runs per page (single runs vary by a few points)."""
     scores = {}
     binary = ROOT / "node_modules" / ".bin" / "lighthouse"
     for name, path in LIGHTHOUSE_PAGES.items():
-        report = RESULTS / f"lighthouse-{name}.json"
-        subprocess.run([str(binary), base + path, "--output=json", f"--output-path={report}", "--quiet",
-                        "--only-categories=performance,accessibility,best-practices",
-                        "--chrome-flags=--headless=new " + " ".join(CHROMIUM_ARGS)],
-                       cwd=ROOT, check=True, env={**os.environ, "CHROME_PATH": CHROMIUM})
-        categories = json.loads(report.read_text(encoding="utf-8"))["categories"]
-        scores[name] = {k: round(v["score"] * 100) for k, v in categories.items()}
+        runs_scores = []
+        for run in range(runs):
+            report = RESULTS / f"lighthouse-{name}-{run + 1}.json"
+            subprocess.run([str(binary), base + path, "--output=json", f"--output-path={report}", "--quiet",
+                            "--only-categories=performance,accessibility,best-practices",
+                            "--chrome-flags=--headless=new " + " ".join(CHROMIUM_ARGS)],
+                           cwd=ROOT, check=True, env={**os.environ, "CHROME_PATH": CHROMIUM})
+            categories = json.loads(report.read_text(encoding="utf-8"))["categories"]
+            runs_scores.append({k: round(v["score"] * 100) for k, v in categories.items()})
+        scores[name] = {k: statistics.median(r[k] for r in runs_scores) for k in runs_scores[0]}
+        scores[name]["runs"] = runs_scores
         print(f"  lighthouse {name}: {scores[name]}", flush=True)
     return scores
 

@@ -23,7 +23,7 @@ RUNTIME_FILES = {
 }
 # Data the engine reads in the browser: bundle name -> module whose load_all() validates and returns it.
 BUNDLES = {"instruments": "macros.instruments", "checklists": "macros.checklists"}
-CHAPTERS = ("overview/", "casework/", "interview/", "palliative/", "support/")
+CHAPTERS = tuple(f"{chapter}/" for chapter in quiz.CHAPTERS)
 ABSTRACT = re.compile(r'<div class="admonition abstract">')
 SOURCES = re.compile(r'<h2 [^>]*id="sources"')
 
@@ -53,20 +53,14 @@ def on_post_build(config):
         if not source.exists():
             raise PluginError(f"缺少 {source.relative_to(ROOT)}：请先运行 npm ci（make 会自动运行）")
         shutil.copy2(source, vendor / name)
+    # The engine travels as one file: its Python modules and the validated data they read.
+    pack = {
+        "modules": {p.name: p.read_text(encoding="utf-8") for p in sorted((ROOT / "engine").glob("*.py"))},
+        "data": {name: importlib.import_module(module).load_all() for name, module in BUNDLES.items()},
+    }
     engine = site / "assets" / "engine"
     engine.mkdir(parents=True, exist_ok=True)
-    for module in sorted((ROOT / "engine").glob("*.py")):
-        shutil.copy2(module, engine / module.name)
-    (engine / "data").mkdir(exist_ok=True)
-    for name, module in BUNDLES.items():
-        data = importlib.import_module(module).load_all()
-        (engine / "data" / f"{name}.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    manifest = {
-        "runtime": runtime,
-        "modules": sorted(p.name for p in (ROOT / "engine").glob("*.py")),
-        "bundles": sorted(BUNDLES),
-    }
-    (engine / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    (engine / "engine.json").write_text(json.dumps(pack, ensure_ascii=False), encoding="utf-8")
     exam = site / "assets" / "exam"
     exam.mkdir(exist_ok=True)
     for name, content in quiz.bundle_files().items():

@@ -1,6 +1,6 @@
 // Module worker: starts the Python runtime chosen in mkdocs.yml (MicroPython by default, or
-// Pyodide), writes the engine modules and data bundles into its file system, then answers
-// requests by calling engine.bridge.call(). All files come from this site, never a CDN.
+// Pyodide), writes the engine's modules and data into its file system, then answers requests
+// by calling engine.bridge.call(). All files come from this site, never a CDN.
 // The page names the worker after the runtime; the site root is two folders up from this file.
 const runtime = self.name;
 const root = new URL("../../", import.meta.url).href;
@@ -20,20 +20,14 @@ async function startRuntime() {
   return loadMicroPython({ stdout: () => {}, stderr: (line) => console.warn(line) });
 }
 
-async function engineFiles() {
-  const manifest = JSON.parse(await text("assets/engine/manifest.json"));
-  const paths = manifest.modules.concat(manifest.bundles.map((b) => "data/" + b + ".json"));
-  const contents = await Promise.all(paths.map((p) => text("assets/engine/" + p)));
-  return paths.map((p, i) => [p, contents[i]]);
-}
-
 const ready = (async () => {
   const started = performance.now();
-  // The runtime and the engine's files download side by side.
-  const [py, files] = await Promise.all([startRuntime(), engineFiles()]);
+  // The runtime and the engine (one file: modules and data) download side by side.
+  const [py, pack] = await Promise.all([startRuntime(), text("assets/engine/engine.json").then(JSON.parse)]);
   py.FS.mkdir("/engine");
   py.FS.mkdir("/engine/data");
-  files.forEach(([path, content]) => py.FS.writeFile("/engine/" + path, content));
+  for (const [name, source] of Object.entries(pack.modules)) py.FS.writeFile("/engine/" + name, source);
+  for (const [name, data] of Object.entries(pack.data)) py.FS.writeFile("/engine/data/" + name + ".json", JSON.stringify(data));
   py.runPython("import sys\nif '/' not in sys.path:\n    sys.path.insert(0, '/')\n");
   const bridge = py.pyimport("engine.bridge");
   return { bridge, ms: performance.now() - started };
