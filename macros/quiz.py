@@ -7,16 +7,18 @@ from pathlib import Path
 from macros.datafiles import DATA, DataFileError, check_fields, load_records, load_yaml
 
 DOCS = DATA.parent / "docs"
-CHAPTERS = {"overview": "医务社会工作概论", "casework": "个案工作方法", "interview": "会谈技巧",
-            "palliative": "姑息治疗", "support": "社会支持理论"}
+CHAPTERS = {"overview": "医务社会工作概论", "process": "通用过程模式", "casework": "个案工作方法",
+            "models": "个案工作模式", "interview": "会谈技巧", "medical": "医务社会工作专题",
+            "hospital": "医院实务", "ethics": "伦理与团队", "palliative": "姑息治疗", "support": "社会支持理论"}
 TECHNIQUES = {"attending": "专注", "listening": "倾听", "empathy": "同理", "encouraging": "鼓励",
               "clarifying": "澄清", "focusing": "对焦", "summarizing": "摘要", "information": "提供信息",
               "self_disclosure": "自我披露", "suggestion": "建议", "advice": "忠告", "confrontation": "对质"}
 QUESTION_FIELDS = {"id": (str, True), "type": (str, True), "scenario": (str, False), "stem": (str, True),
-                   "options": (list, True), "section": (str, True)}
+                   "options": (list, True), "section": (str, True), "exam": (str, False)}
 OPTION_FIELDS = {"text": (str, True), "correct": (bool, True), "why": (str, True)}
 DRILL_FIELDS = {"id": (str, True), "scene": (str, True), "client": (str, True), "worker": (str, True),
-                "answer": (str, True), "options": (dict, True), "section": (str, True)}
+                "answer": (str, True), "options": (dict, True), "section": (str, True),
+                "exam": (str, False)}
 # type -> (allowed option counts, allowed numbers of correct options)
 SHAPES = {"single": ({4}, {1}), "multi": ({5}, {2, 3, 4}), "case": ({4, 5}, {1, 2, 3, 4})}
 TYPE_NAMES = {"single": "单选", "multi": "多选", "case": "案例分析"}
