@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PY_OK  := $(VENV)/.installed
 JS_OK  := node_modules/.installed
 
-.PHONY: setup build serve test bench clean
+.PHONY: setup build serve test test-loaded bench clean
 
 setup: $(PY_OK) $(JS_OK)
 
@@ -37,3 +37,10 @@ bench: build
 
 clean:
 	rm -rf site site-* dist .pytest_cache
+
+## test-loaded: the whole suite three times in a row with both cores kept busy (flakiness check, not part of make test)
+test-loaded: build
+	command -v stress-ng >/dev/null || (apt-get update -qq && apt-get install -y -qq stress-ng >/dev/null)
+	stress-ng --cpu 2 --timeout 3h --quiet & pid=$$!; \
+	  status=0; for run in 1 2 3; do echo "== loaded run $$run"; $(BIN)/python -m pytest -q -p no:randomly || status=1; done; \
+	  kill $$pid; exit $$status

@@ -6,11 +6,15 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 from tools import serve
 from tools.browser import PHONE, launch
 
 ROOT = Path(__file__).resolve().parent.parent
+# A loaded CI machine runs the engine in a worker far slower than an idle one: every expect() waits up to 30 s
+# for the state it asserts (it returns as soon as the state holds).
+expect.set_options(timeout=30_000)
 
 
 _BUILT = set()

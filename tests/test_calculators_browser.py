@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from playwright.sync_api import expect
 
 from engine import scoring
 from macros.instruments import load_all
@@ -86,23 +87,23 @@ def test_phq9_by_clicking_shows_total_band_and_item9_flag(calc_page):
     page.goto(page.base + "scales/phq9.html")
     # 1+1+1+1+1+1+1+1+2 = 10: moderate (10–14), and item 9 > 0 raises the suicide-risk flag.
     root = click_answers(page, "phq9", {str(i): 1 for i in range(1, 9)} | {"9": 2})
-    page.wait_for_function("document.querySelector(\"[data-instrument='phq9'] [data-result='total']\").textContent === '10'", timeout=120000)
-    assert "中度" in root.locator("[data-result='band']").inner_text()
-    assert root.locator("[data-flag-note='item9']").is_visible()
+    expect(root.locator("[data-result='total']")).to_have_text("10", timeout=120000)
+    expect(root.locator("[data-result='band']")).to_contain_text("中度")
+    expect(root.locator("[data-flag-note='item9']")).to_be_visible()
     # Change one answer: the total follows, the band drops to mild (5–9).
     root.locator("input[data-item='9'][value='0']").check()
-    page.wait_for_function("document.querySelector(\"[data-instrument='phq9'] [data-result='total']\").textContent === '8'")
-    assert "轻度" in root.locator("[data-result='band']").inner_text()
-    assert not root.locator("[data-flag-note='item9']").is_visible()
+    expect(root.locator("[data-result='total']")).to_have_text("8")
+    expect(root.locator("[data-result='band']")).to_contain_text("轻度")
+    expect(root.locator("[data-flag-note='item9']")).to_be_hidden()
 
 
 def test_missing_items_are_named_and_no_total_shown(calc_page):
     page = calc_page
     page.goto(page.base + "scales/gad7.html")
     root = click_answers(page, "gad7", {"1": 1, "2": 2, "3": 0})
-    page.wait_for_function("document.querySelector(\"[data-instrument='gad7'] [data-result='missing']\").textContent.includes('第 7 题')", timeout=120000)
-    assert root.locator("[data-result='total']").inner_text() == "—"
-    assert "第 4 题" in root.locator("[data-result='missing']").inner_text()
+    expect(root.locator("[data-result='missing']")).to_contain_text("第 7 题", timeout=120000)
+    expect(root.locator("[data-result='missing']")).to_contain_text("第 4 题")
+    expect(root.locator("[data-result='total']")).to_have_text("—")
 
 
 def test_out_of_range_entry_gets_chinese_message_not_a_number(calc_page):
@@ -111,11 +112,10 @@ def test_out_of_range_entry_gets_chinese_message_not_a_number(calc_page):
     root = page.locator("[data-instrument='cdrisc10']")
     for key in range(1, 11):
         root.locator(f"input[data-item='{key}']").fill("3")
-    page.wait_for_function("document.querySelector(\"[data-instrument='cdrisc10'] [data-result='total']\").textContent === '30'", timeout=120000)
+    expect(root.locator("[data-result='total']")).to_have_text("30", timeout=120000)
     root.locator("input[data-item='4']").fill("9")
-    page.wait_for_function("document.querySelector(\"[data-instrument='cdrisc10'] [data-result='error']\").textContent.length > 0")
-    assert "第 4 题" in root.locator("[data-result='error']").inner_text()
-    assert root.locator("[data-result='total']").inner_text() == "—"
+    expect(root.locator("[data-result='error']")).to_contain_text("第 4 题")
+    expect(root.locator("[data-result='total']")).to_have_text("—")
 
 
 def test_answers_given_before_engine_starts_are_scored_once_it_does(browser, base_url):
@@ -125,12 +125,17 @@ def test_answers_given_before_engine_starts_are_scored_once_it_does(browser, bas
     page = ctx.new_page()
     page.goto(base_url + "scales/phq9.html")
     root = click_answers(page, "phq9", {str(i): 0 for i in range(1, 10)})
-    page.wait_for_timeout(200)
-    assert root.locator("[data-result='total']").inner_text() in ("—", "…")
-    assert "正在启动" in root.locator("[data-result='status']").inner_text()
+    # Route handlers run while Playwright waits: wait until the page has asked for the runtime.
+    for _ in range(600):
+        if held:
+            break
+        page.wait_for_timeout(100)
     assert held, "the runtime was never requested"
+    expect(root.locator("[data-result='status']")).to_contain_text("正在启动")
+    # The runtime is held back, so no number can have appeared.
+    assert root.locator("[data-result='total']").inner_text() in ("—", "…")
     held[0].continue_()
-    page.wait_for_function("document.querySelector(\"[data-instrument='phq9'] [data-result='total']\").textContent === '0'")
+    expect(root.locator("[data-result='total']")).to_have_text("0")
     ctx.close()
 
 
@@ -140,9 +145,9 @@ def test_no_runtime_says_so_and_shows_no_number(browser, base_url):
     page = ctx.new_page()
     page.goto(base_url + "scales/phq9.html")
     root = click_answers(page, "phq9", {str(i): 1 for i in range(1, 10)})
-    page.wait_for_function("document.querySelector(\"[data-instrument='phq9'] [data-result='status']\").textContent.includes('手工计分')", timeout=60000)
-    assert root.locator("[data-result='total']").inner_text() in ("—", "…")
-    assert root.locator("text=评分方法").count() >= 1  # the hand-scoring key is on the page
+    expect(root.locator("[data-result='status']")).to_contain_text("手工计分", timeout=60000)
+    assert root.locator("[data-result='total']").inner_text() in ("—", "…")  # no runtime: no number, ever
+    expect(root.locator("text=评分方法").first).to_be_attached()  # the hand-scoring key is on the page
     ctx.close()
 
 
@@ -164,7 +169,7 @@ def test_one_worker_survives_instant_navigation(context, page, base_url):
     page.wait_for_url(lambda url: "/scales/gad7.html" in url)
     assert page.evaluate("window.sameDocument === true"), "the click reloaded the page: instant navigation is off"
     root = click_answers(page, "gad7", {str(i): 3 for i in range(1, 8)})
-    page.wait_for_function("document.querySelector(\"[data-instrument='gad7'] [data-result='total']\").textContent === '21'")
+    expect(root.locator("[data-result='total']")).to_have_text("21")
     assert sum(u.endswith("micropython.wasm") for u in context.requests.urls) == 1
 
 
@@ -177,16 +182,16 @@ def test_pre_post_comparison_and_copy_line_match_cpython(browser, base_url):
     before_answers = {str(i): 2 for i in range(1, 10)}  # 18: moderately severe
     after_answers = {str(i): 1 for i in range(1, 9)} | {"9": 0}  # 8: mild
     root = click_answers(page, "phq9", before_answers)
-    page.wait_for_function("document.querySelector(\"[data-instrument='phq9'] [data-result='total']\").textContent === '18'", timeout=60000)
+    expect(root.locator("[data-result='total']")).to_have_text("18", timeout=60000)
     root.get_by_role("button", name="记为前测").click()
-    assert root.locator("[data-result='total']").inner_text() == "—"  # the form is cleared for the post-test
+    expect(root.locator("[data-result='total']")).to_have_text("—")  # the form is cleared for the post-test
     click_answers(page, "phq9", after_answers)
     before, after = scoring.score(spec, before_answers), scoring.score(spec, after_answers)
     expected = scoring.compare(spec, before, after)["text"]
     assert expected
-    page.wait_for_function("(t) => document.querySelector('[data-compare-text]').textContent === t", arg=expected)
+    expect(page.locator("[data-compare-text]")).to_have_text(expected)
     root.get_by_role("button", name="复制结果").click()
-    page.wait_for_function("document.querySelector(\"[data-action='copy']\").textContent === '已复制'")
+    expect(page.locator("[data-action='copy']")).to_have_text("已复制")
     today = page.evaluate("new Date().toLocaleDateString('sv-SE')")  # local YYYY-MM-DD, as the page writes it
     assert page.evaluate("navigator.clipboard.readText()") == scoring.summary_line(spec, after, today)
     ctx.close()

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from playwright.sync_api import expect
 
 from engine import casework
 from macros.checklists import load_all
@@ -41,8 +42,8 @@ def test_tick_reload_persists_and_decision_matches_engine(page, base_url, specs)
     shows_decision(page, specs, "intake", {"outside_area": True})
     page.reload()
     root = checklist(page, "intake")
-    page.wait_for_function("document.querySelector(\"[data-check='outside_area']\").checked")
-    assert not root.locator("[data-check='outside_scope']").is_checked()
+    expect(root.locator("[data-check='outside_area']")).to_be_checked()
+    expect(root.locator("[data-check='outside_scope']")).not_to_be_checked()
     shows_decision(page, specs, "intake", {"outside_area": True})
 
 
@@ -53,7 +54,7 @@ def test_closure_helper_names_remaining_steps(page, base_url, specs):
     root.locator(f"[data-check='{situation}']").check()
     expected = shows_decision(page, specs, "closing", {situation: True})
     assert expected["missing"], "with no handling step done, steps must remain"
-    assert expected["missing"][0] in root.locator("[data-checklist-result]").inner_text()
+    expect(root.locator("[data-checklist-result]")).to_contain_text(expected["missing"][0])
 
 
 def navigator(page, base_url):
@@ -69,14 +70,18 @@ def new_case(page, label):
 def test_cases_are_separate_and_id_numbers_refused(page, base_url, specs):
     navigator(page, base_url)
     new_case(page, "110101199003071234")
-    assert "身份证号" in page.locator(".hb-cases__message").inner_text()
+    expect(page.locator(".hb-cases__message")).to_contain_text("身份证号")
     new_case(page, "3床-A")
+    expect(page.locator("#hb-case-pick")).to_have_value("3床-A")
     item = first_items(specs["intake"], 1)[0]
-    checklist(page, "intake").locator(f"[data-check='{item}']").check()
+    box = checklist(page, "intake").locator(f"[data-check='{item}']")
+    box.check()
+    page.wait_for_function(f"JSON.parse(localStorage.getItem('hb.cases') || '{{}}').cases?.['3床-A']?.checklists?.intake?.checks?.['{item}'] === true")
     new_case(page, "5床-B")
-    assert not checklist(page, "intake").locator(f"[data-check='{item}']").is_checked()
+    expect(page.locator("#hb-case-pick")).to_have_value("5床-B")
+    expect(box).not_to_be_checked()
     page.select_option("#hb-case-pick", "3床-A")
-    page.wait_for_function(f"document.querySelector(\"[data-checklist='intake'] [data-check='{item}']\").checked")
+    expect(box).to_be_checked()
     stored = page.evaluate("JSON.parse(localStorage.getItem('hb.cases'))")
     assert stored["format"] == 1 and stored["cases"]["3床-A"]["checklists"]["intake"]["checks"][item] is True
 
@@ -88,6 +93,8 @@ def test_export_import_round_trip_clear_and_corrupt_refused(page, base_url, spec
     item = first_items(specs["intake"], 1)[0]
     root.locator(f"[data-check='{item}']").check()
     root.locator("textarea[data-field='request_summary']").fill("希望申请大病救助")
+    # Export what is saved: wait until the tick and the note are in storage.
+    page.wait_for_function("(localStorage.getItem('hb.cases') || '').includes('希望申请大病救助')")
     with page.expect_download() as download:
         page.get_by_role("button", name="导出个案进度").click()
     exported = tmp_path / "cases.json"
@@ -101,20 +108,20 @@ def test_export_import_round_trip_clear_and_corrupt_refused(page, base_url, spec
                           ("other.json", json.dumps({"app": "someone-else", "kind": "cases", "format": 1, "data": {}}).encode()),
                           ("newer.json", json.dumps(dict(saved, format=2)).encode())]:
         page.set_input_files(".hb-cases__panel [data-data='import']", files=[{"name": name, "mimeType": "application/json", "buffer": payload}])
-        page.wait_for_function("document.querySelector('.hb-cases__panel .hb-data__message').textContent.includes('导入失败')")
+        expect(page.locator(".hb-cases__panel .hb-data__message")).to_contain_text("导入失败")
         page.evaluate("document.querySelector('.hb-cases__panel .hb-data__message').textContent = ''")
         assert page.evaluate("localStorage.getItem('hb.cases')") == before, name
 
     page.once("dialog", lambda d: d.accept())
     page.get_by_role("button", name="清除全部个案进度").click()
     page.wait_for_function("localStorage.getItem('hb.cases') === null")
-    assert not checklist(page, "intake").locator(f"[data-check='{item}']").is_checked()
+    expect(checklist(page, "intake").locator(f"[data-check='{item}']")).not_to_be_checked()
 
     page.set_input_files(".hb-cases__panel [data-data='import']", str(exported))
-    page.wait_for_function("document.querySelector('.hb-cases__panel .hb-data__message').textContent.includes('已导入')")
+    expect(page.locator(".hb-cases__panel .hb-data__message")).to_contain_text("已导入")
     page.select_option("#hb-case-pick", "7床")
-    page.wait_for_function(f"document.querySelector(\"[data-checklist='intake'] [data-check='{item}']\").checked")
-    assert checklist(page, "intake").locator("textarea[data-field='request_summary']").input_value() == "希望申请大病救助"
+    expect(checklist(page, "intake").locator(f"[data-check='{item}']")).to_be_checked()
+    expect(checklist(page, "intake").locator("textarea[data-field='request_summary']")).to_have_value("希望申请大病救助")
 
 
 def test_checklist_works_offline_after_one_visit(browser, base_url, specs):

@@ -3,6 +3,8 @@
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
 from tests.browser_helpers import offline_after_first_visit
 from tools.browser import DESKTOP, PHONE
@@ -22,21 +24,29 @@ SEARCH_TERMS = [
 ]
 
 
-def search(page, word):
-    """Type into Material's search box as a user would and return the result links."""
+def search(page, word, target):
+    """Type into Material's search box as a user would; wait until `target` is among the results.
+
+    Results arrive from a worker, first for a partial query: read them only once they hold the answer,
+    and on timeout report what the box showed."""
     page.locator("label.md-header__button[for='__search']").click()
     box = page.locator("input.md-search__input")
     box.fill("")
     box.type(word)
     box.press("End")  # Material listens to keyup; CJK typed by Playwright needs one more key.
-    page.locator(".md-search-result__item").first.wait_for(timeout=10000)
+    found = """(target) => Array.from(document.querySelectorAll('.md-search-result__item a'), a => a.href)
+                            .some(h => h.includes(target))"""
+    try:
+        page.wait_for_function(found, arg=target, timeout=30000)
+    except PlaywrightTimeout:
+        pass
     return page.locator(".md-search-result__item a").evaluate_all("els => els.map(e => e.href)")
 
 
 @pytest.mark.parametrize("word, target", SEARCH_TERMS)
 def test_search_finds_word_inside_sentences(page, base_url, word, target):
     page.goto(base_url)
-    hrefs = search(page, word)
+    hrefs = search(page, word, target)
     assert any(target in h for h in hrefs), f"搜索“{word}”的结果中没有 {target}：{hrefs[:10]}"
 
 
@@ -55,8 +65,8 @@ def test_no_page_requests_another_host(page, context, base_url, site_dir):
 def test_works_offline_after_one_visit(browser, base_url):
     with offline_after_first_visit(browser, base_url) as page:
         page.goto(base_url + "casework/closing.html")
-        assert "结案" in page.locator("h1").inner_text()
-        hrefs = search(page, "同理")
+        expect(page.locator("h1")).to_contain_text("结案")
+        hrefs = search(page, "同理", "interview/empathy.html")
         assert any("interview/empathy.html" in h for h in hrefs)
         # Without the cache the navigation above would have failed: prove we really were offline.
         assert page.evaluate("navigator.onLine") is False
@@ -82,5 +92,5 @@ def test_print_expands_collapsed_blocks_and_hides_navigation(page, base_url):
         document.querySelector('.md-content__inner').append(d); }""")
     page.emulate_media(media="print")
     page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
-    assert page.locator("#inside").is_visible()
-    assert not page.locator(".md-sidebar--primary").is_visible()
+    expect(page.locator("#inside")).to_be_visible()
+    expect(page.locator(".md-sidebar--primary")).to_be_hidden()
