@@ -44,6 +44,7 @@ log = logging.getLogger("handbook.quiz")
 # type -> (allowed option counts, allowed numbers of correct options)
 SHAPES = {"single": ({4}, {1}), "multi": ({5}, {2, 3, 4}), "case": ({4, 5}, {1, 2, 3, 4})}
 TYPE_NAMES = {"single": "单选", "multi": "多选", "case": "案例分析"}
+DRILL_QUESTION = "社会工作者运用的是哪种会谈技巧？"
 
 
 def load_exam():
@@ -151,7 +152,7 @@ def _bigrams(text):
 
 def _keys(q):
     """(bigrams with the scenario, bigrams without it) of scenario + stem + keyed answers."""
-    core = q["stem"] + "".join(o["text"] for o in q["options"] if o["correct"])
+    core = q["stem"].replace(DRILL_QUESTION, "") + "".join(o["text"] for o in q["options"] if o["correct"])
     return _bigrams((q.get("scenario") or "") + core), _bigrams(core)
 
 
@@ -218,7 +219,7 @@ def load_drills():
         drills.append({
             "id": did, "type": "single", "chapter": "interview", "exam": drill["exam"], "file": path,
             "section": drill["section"], "scenario": drill["scene"],
-            "stem": f"{drill['client']}\n{drill['worker']}\n社会工作者运用的是哪种会谈技巧？",
+            "stem": f"{drill['client']}\n{drill['worker']}\n{DRILL_QUESTION}",
             "options": [{"text": TECHNIQUES[t], "correct": t == drill["answer"], "why": why}
                         for t, why in sorted(drill["options"].items())],
         })
