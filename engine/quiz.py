@@ -1,7 +1,7 @@
 """Exam practice: grading by the real exam's rule, mock-exam totals, and the 错题本's spaced review.
 
-Rule (初级《社会工作实务》): 单选 1 point; 多选 2 points — any wrong option chosen scores 0, all
-correct options chosen score 2, otherwise 0.5 for each correct option chosen.
+Rule (初级《社会工作实务》 and 《社会工作综合能力》 alike): 单选 1 point; 多选 2 points — any wrong option
+chosen scores 0, all correct options chosen score 2, otherwise 0.5 for each correct option chosen.
 """
 
 from engine import dates

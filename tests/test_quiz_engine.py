@@ -1,6 +1,6 @@
 """Grading by the real exam's rule, mock totals, the review schedule, and import checks.
 
-Expected values come from the exam rule (初级《社会工作实务》: 单选 1 分; 多选 2 分, 错选 0 分, 全对 2 分,
+Expected values come from the exam rule (初级《社会工作实务》 and 《社会工作综合能力》 alike: 单选 1 分; 多选 2 分, 错选 0 分, 全对 2 分,
 少选每个正确选项 0.5 分) and from the 1-2-4-7-15-30-day schedule, not from running the code.
 """
 
@@ -39,6 +39,27 @@ def test_grade_follows_exam_rule(q, chosen, points, correct):
     graded = quiz.grade(q, chosen)
     assert graded["points"] == points
     assert graded["correct"] is correct
+
+
+@pytest.mark.parametrize("chosen, points", [
+    ([0], 0.5), ([0, 1, 2], 1.5), ([0, 1, 2, 3], 2.0),  # 0.5 per correct option while none is wrong
+    ([0, 1, 2, 3, 4], 0.0), ([4], 0.0), ([0, 4], 0.0),    # one wrong option: nothing
+])
+def test_multi_with_four_correct_options(chosen, points):
+    assert quiz.grade(question("multi", {0, 1, 2, 3}), chosen)["points"] == points
+
+
+def test_mock_paper_with_drills_and_questions_totals_by_rule():
+    """A 综合能力 paper: 单选 drawn from questions and technique drills alike, 多选 from questions."""
+    singles = [dict(SINGLE, id=f"q{i}", chapter="casework") for i in range(30)]
+    singles += [dict(question("single", {1}), id=f"dr{i}", chapter="interview") for i in range(30)]
+    multis = [dict(MULTI2, id=f"m{i}") for i in range(20)]
+    answers = {f"q{i}": [2] for i in range(30)} | {f"dr{i}": [1] for i in range(15)} | {f"dr{i}": [0] for i in range(15, 30)}
+    answers |= {f"m{i}": [1, 3] for i in range(10)} | {f"m{i}": [1] for i in range(10, 20)}
+    scored = quiz.exam_score(singles + multis, answers)
+    assert scored["max"] == 100.0
+    assert scored["points"] == 30 + 15 + 10 * 2 + 10 * 0.5
+    assert scored["by_chapter"]["interview"]["points"] == 15.0
 
 
 def test_grade_reports_what_was_missed_and_wrong():

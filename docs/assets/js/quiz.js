@@ -6,10 +6,6 @@ import { load, save, today, download, dataControls } from "./files.js";
 const STORE = "hb.exam";
 const LETTERS = "ABCDE";
 const TYPE_NAMES = { single: "单选", multi: "多选", case: "案例分析" };
-const MOCK = {
-  full: { single: 60, multi: 20, minutes: 120, name: "完整模拟（80 题，120 分钟）" },
-  quick: { single: 10, multi: 5, minutes: 20, name: "快速模拟（15 题，20 分钟）" },
-};
 let bank = null;
 
 /** The questions a page needs: one practice set, or the whole bank (mock exam, 错题本). */
@@ -55,6 +51,7 @@ function questionCard(q, number, total) {
   return el(`
     <article class="hb-q" data-question-id="${q.id}">
       <p class="hb-q__meta">${TYPE_NAMES[q.type]}${multi && q.type === "case" ? "（多选）" : ""} · ${escape(bank.chapters[q.chapter])}${number ? ` · 第 ${number}/${total} 题` : ""}</p>
+      <p class="hb-q__meta" data-exam="${q.exam}">${escape(bank.exams[q.exam])}</p>
       ${q.scenario ? `<p class="hb-q__scenario">${escape(q.scenario)}</p>` : ""}
       <fieldset class="hb-q__options">
         <legend class="hb-q__stem">${escape(q.stem).replace(/\n/g, "<br>")}</legend>
@@ -162,22 +159,25 @@ function draw(pool, n) {
   return copy.slice(0, n);
 }
 
+// The papers and the ids each may draw come with the bank (data/exam.yml); a short pool gives a shorter paper.
 function mock(root) {
   root.innerHTML = "";
+  const short = (p) => p.pool.single.length < p.single || p.pool.multi.length < p.multi;
   const intro = el(`<div class="hb-quiz__start">
       <p>从题库随机抽题。交卷前不显示答案；交卷后给出总分、各章得分和每题解析，做错的题收入错题本。</p>
-      ${Object.entries(MOCK).map(([k, m]) => `<button type="button" class="md-button md-button--primary" data-mock="${k}">开始${m.name}</button>`).join(" ")}
+      ${bank.papers.map((p) => `<p><button type="button" class="md-button md-button--primary" data-mock="${p.id}">开始${escape(p.name)}</button>${short(p) ? `<br><small>题库暂时只够抽 ${Math.min(p.pool.single.length, p.single)} 道单选、${Math.min(p.pool.multi.length, p.multi)} 道多选。</small>` : ""}</p>`).join("")}
     </div>`);
   root.append(intro);
   intro.addEventListener("click", (event) => {
     const kind = event.target.closest("[data-mock]")?.dataset.mock;
-    if (kind) startMock(root, MOCK[kind]);
+    if (kind) startMock(root, bank.papers.find((p) => p.id === kind));
   });
 }
 
 function startMock(root, plan) {
-  const singles = draw(bank.questions.filter((q) => q.type === "single"), plan.single);
-  const multis = draw(bank.questions.filter((q) => q.type === "multi"), plan.multi);
+  const byId = new Map(bank.questions.concat(bank.drills).map((q) => [q.id, q]));
+  const singles = draw(plan.pool.single, plan.single).map((id) => byId.get(id));
+  const multis = draw(plan.pool.multi, plan.multi).map((id) => byId.get(id));
   const paper = singles.concat(multis);
   root.innerHTML = "";
   const deadline = Date.now() + plan.minutes * 60000;
@@ -275,7 +275,7 @@ async function review(root) {
   }
   if (ids.length) {
     const rows = ids.map((id) => `<tr><td><a href="${window.handbookRoot}${byId.get(id).section}">${id}</a></td>
-        <td>${escape(byId.get(id).stem.split("\n")[0].slice(0, 40))}…</td><td>${p.notebook[id].due}</td><td>${p.notebook[id].wrong}</td></tr>`).join("");
+        <td>${escape(byId.get(id).stem.split("\n")[0].slice(0, 40))}…<br><small>${escape(bank.exams[byId.get(id).exam])}</small></td><td>${p.notebook[id].due}</td><td>${p.notebook[id].wrong}</td></tr>`).join("");
     root.append(el(`<div><h2>全部错题</h2><table><thead><tr><th>题号</th><th>题目</th><th>下次复习</th><th>做错次数</th></tr></thead><tbody>${rows}</tbody></table></div>`));
   }
   root.append(el("<h2>导出、导入与清除</h2>"), el("<p>进度只保存在本机浏览器。换设备或清理浏览器前，请先导出为文件。</p>"), controls);
