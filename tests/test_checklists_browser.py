@@ -129,3 +129,17 @@ def test_checklist_works_offline_after_one_visit(browser, base_url, specs):
         page.goto(base_url + "practice/checklists/intake.html")
         checklist(page, "intake").locator("[data-check='outside_scope']").check()
         shows_decision(page, specs, "intake", {"outside_scope": True})
+
+
+def test_group_plan_ticks_and_notes_survive_reload_without_a_verdict(page, base_url):
+    """The group-plan worksheet has no decision: it only keeps what the worker ticked and wrote."""
+    page.goto(base_url + "practice/checklists/group_plan.html")
+    root = checklist(page, "group_plan")
+    assert root.locator("[data-checklist-result]").count() == 0
+    root.locator("[data-check='screening']").check()
+    root.locator("[data-field='group_need']").fill("新确诊患儿母亲：照护焦虑")
+    page.reload()
+    root = checklist(page, "group_plan")
+    page.wait_for_function("document.querySelector(\"[data-check='screening']\").checked")
+    page.wait_for_function("document.querySelector(\"[data-field='group_need']\").value.includes('照护焦虑')")
+    assert not root.locator("[data-check='consent']").is_checked()

@@ -17,7 +17,7 @@ DATA = ROOT / "data" / "checklists"
 EXPECTED = {
     "intake", "assessment", "strengths", "service_plan", "agreement", "session_habits", "intervention",
     "resource_map", "evaluation", "closing", "follow_up", "family_meeting", "palliative_audit", "online_ethics",
-    "case_record",
+    "case_record", "group_plan",
 }
 
 
@@ -71,6 +71,7 @@ LENGTHS = [
     ("总体、短期、长期目标（s000）", "strengths", ("group", "goals"), 3),
     ("九条姑息治疗原则（s000）", "palliative_audit", ("group", "principles"), 9),
     ("信息支持下的八项资源（s000）", "resource_map", ("group", "information"), 8),
+    ("小组工作的五个时期（MZ/T 095）", "group_plan", ("group", "stages"), 5),
 ]
 
 
@@ -105,6 +106,22 @@ def test_needs_domains_and_record_sections(specs):
     labels = [f["label"] for f in specs["case_record"]["fields"]]
     for section in ["基本情况", "主要问题", "背景和经历", "能力和资源", "诊断"]:
         assert section in labels
+
+
+def test_group_plan_follows_the_five_periods_and_screens_members(specs):
+    """The worksheet walks MZ/T 095's five periods in order, screens members, and plans for safety;
+    it has no decision, because a plan's quality is not a count of ticks."""
+    spec = specs["group_plan"]
+    periods = [t.split("：")[0] for t in texts(group(spec, "stages")["items"])]
+    assert periods == ["筹备期", "形成期", "转折期", "成熟期", "结束期"]
+    assert "decision" not in spec and not with_role(spec, "plan_content")
+    member_items = "".join(texts(group(spec, "members")["items"]))
+    assert "筛选" in member_items and "退出" in member_items
+    safety = "".join(texts(group(spec, "safety")["items"]))
+    assert "保密" in safety and "轻生" in safety
+    assert "e-mzt095" in spec["sources"]
+    assert {link["target"].partition("#")[0] for link in spec["links"]} >= {"ethics/groups.md"}
+    assert {f["group"] for f in spec["fields"]} <= {g["id"] for g in spec["groups"]}
 
 
 def test_every_checklist_has_its_page():
