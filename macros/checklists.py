@@ -316,7 +316,9 @@ def render_checklist(env, spec, searchable=True):
         if not field.get("group"):
             out += _field_html(sid, field)
     if spec.get("decision"):
-        out.append('<div class="hb-checklist__result" data-checklist-result aria-live="polite"></div>')
+        # Focusable: a long result scrolls inside its capped height and must be readable by keyboard.
+        out.append('<div class="hb-checklist__result" data-checklist-result aria-live="polite" '
+                   'role="region" aria-label="自动判断结果" tabindex="0"></div>')
     out.append('<noscript><p>自动判断需要 JavaScript；不开 JavaScript 也可以打印本清单手工勾选。</p></noscript>')
     out.append("</div>")
     links = _links_markdown(env, spec)
