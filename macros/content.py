@@ -6,10 +6,13 @@ from macros.links import relative
 REFERENCE_FIELDS = {"id": (str, True), "file": (str, False), "text": (str, True), "note": (str, False)}
 GLOSSARY_FIELDS = {"term": (str, True), "en": (str, True), "page": (str, True), "brief": (str, True)}
 BIBLIOGRAPHY_PAGE = "reference/bibliography.md"
-EXAM_BASIS = (
-    "本页“考点”依据上列来源整理；来源 s003 按初级《社会工作实务》教材的结构编写，未注明教材版次，"
-    "备考时请以当年考试大纲和指定教材为准。"
-)
+# One note per paper a page's 考点 boxes name, so the note never claims a basis the page does not use.
+EXAM_BASIS = {
+    "《社会工作综合能力》": "本页标为《社会工作综合能力》的“考点”，按该科目个案工作方法一章的备考笔记（文献 s003）整理；"
+                          "笔记未注明教材版次，备考时请以当年考试大纲和指定教材为准。",
+    "《社会工作实务》": "本页标为《社会工作实务》的“考点”，依据上列备考资料对该科目教材相应章节的整理；"
+                      "备考时请以当年考试大纲和指定教材为准。",
+}
 
 
 def references():
@@ -55,8 +58,9 @@ def register(env):
         # The bibliography page is the search hit for a reference; every page's copy is left out.
         lines = ["", "## 参考来源 {#sources data-search-exclude}", ""]
         lines += [f"{n}. {refs[i]['text']} [→ 文献 {i}]({bib}#ref-{i})" for n, i in enumerate(ids, 1)]
-        if '!!! exam' in env.markdown:
-            lines += ["", f"<small>{EXAM_BASIS}</small>"]
+        for paper, note in EXAM_BASIS.items():
+            if f'!!! exam "考点 · {paper}' in env.markdown:
+                lines += ["", f"<small>{note}</small>"]
         return "\n".join(lines) + "\n"
 
     @env.macro
