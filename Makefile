@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PY_OK  := $(VENV)/.installed
 JS_OK  := node_modules/.installed
 
-.PHONY: setup build serve test bench clean
+.PHONY: setup build serve test bench lint clean
 
 setup: $(PY_OK) $(JS_OK)
 
@@ -21,7 +21,7 @@ $(JS_OK): package.json package-lock.json
 ## build: the deployable static site in site/ and dist/handbook-site.zip for an intranet server
 build: setup
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
-	$(BIN)/python tools/package_site.py site dist/handbook-site.zip
+	$(BIN)/python -m tools.postbuild site --zip dist/handbook-site.zip
 
 ## serve: build, then serve at http://127.0.0.1:8000
 serve: build

@@ -2,6 +2,7 @@
 
 from macros.datafiles import DATA, DataFileError, load_records
 from macros.links import relative
+from macros.pages import page_markdown, page_src
 
 REFERENCE_FIELDS = {"id": (str, True), "file": (str, False), "text": (str, True), "note": (str, False)}
 GLOSSARY_FIELDS = {"term": (str, True), "en": (str, True), "page": (str, True), "brief": (str, True)}
@@ -39,7 +40,7 @@ def register(env):
         """A 相关工具 box linking this page to calculators, checklists and practice, by id."""
         unknown = [i for i in ids if i not in targets]
         if unknown:
-            raise DataFileError(env.page.file.src_uri, "tools()", f"未知的工具编号 {', '.join(unknown)}")
+            raise DataFileError(page_src(env), "tools()", f"未知的工具编号 {', '.join(unknown)}")
         links = " · ".join(f"[{targets[i][1]}]({relative(env, targets[i][0])})" for i in ids)
         return f'!!! tip "相关工具"\n    {links}\n'
 
@@ -47,15 +48,15 @@ def register(env):
     def sources(*ids):
         """The page's 参考来源 section: each cited reference, linked to the bibliography."""
         if not ids:
-            raise DataFileError(DATA / "references.yml", env.page.file.src_uri, "sources() 至少要引用一条来源")
+            raise DataFileError(DATA / "references.yml", page_src(env), "sources() 至少要引用一条来源")
         unknown = [i for i in ids if i not in refs]
         if unknown:
-            raise DataFileError(DATA / "references.yml", env.page.file.src_uri, f"未知来源编号 {', '.join(unknown)}")
+            raise DataFileError(DATA / "references.yml", page_src(env), f"未知来源编号 {', '.join(unknown)}")
         bib = relative(env, BIBLIOGRAPHY_PAGE)
         # The bibliography page is the search hit for a reference; every page's copy is left out.
         lines = ["", "## 参考来源 {#sources data-search-exclude}", ""]
         lines += [f"{n}. {refs[i]['text']} [→ 文献 {i}]({bib}#ref-{i})" for n, i in enumerate(ids, 1)]
-        if '!!! exam' in env.markdown:
+        if "!!! exam" in page_markdown(env):
             lines += ["", f"<small>{EXAM_BASIS}</small>"]
         return "\n".join(lines) + "\n"
 
