@@ -1,4 +1,4 @@
-# Two commands for a fresh machine (Python >= 3.11, Node >= 18): `make serve`, `make test`.
+# Two commands for a fresh machine (Python >= 3.11, Node >= 20.19): `make serve`, `make test`.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -34,6 +34,12 @@ test: build
 ## bench: speed, page weight and Lighthouse scores (not part of the tests)
 bench: build
 	$(BIN)/python tools/bench.py
+
+## lint: ruff (lint and format check) for Python, ESLint for the site's scripts and the Node tools
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	node_modules/.bin/eslint docs/assets/js tools eslint.config.mjs
 
 clean:
 	rm -rf site site-* dist .pytest_cache

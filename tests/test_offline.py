@@ -26,15 +26,21 @@ def test_first_visit_download_is_small_and_only_what_the_chinese_site_uses(site_
     assert report["gzip_bytes"] <= FIRST_VISIT_BUDGET, report
     assert not [f for f in files if f.endswith(".map") or "/lunr/" in f or "pyodide" in f]
     # What the tools need offline is there: the runtime, the engine, every calculator and checklist.
-    assert {"assets/vendor/micropython/micropython.wasm", "assets/engine/engine.json", "search/search_index.json",
-            "scales/phq9.html", "practice/checklists/intake.html", "offline.html"} <= set(files)
+    assert {
+        "assets/vendor/micropython/micropython.wasm",
+        "assets/engine/engine.json",
+        "search/search_index.json",
+        "scales/phq9.html",
+        "practice/checklists/intake.html",
+        "offline.html",
+    } <= set(files)
     # Reading pages are not precached: the first download does not grow with the chapters.
     assert "casework/closing.html" not in files
 
 
 def test_page_weight_does_not_carry_the_whole_navigation(site_dir):
     html = (site_dir / "casework/intake.html").read_text(encoding="utf-8")
-    nav = html[html.index('md-sidebar--primary'):html.index('md-sidebar--secondary')]
+    nav = html[html.index("md-sidebar--primary") : html.index("md-sidebar--secondary")]
     assert "casework/closing.html" in nav or "closing.html" in nav  # own chapter: every page
     assert "empathy.html" not in nav  # another chapter's pages: left out
     assert "interview/index.html" in nav  # ...but the chapter itself is one tap away

@@ -31,8 +31,9 @@ def test_page_source_from_mkdocs_and_from_a_page_without_file():
 
 
 def test_postbuild_refuses_an_unbuilt_folder(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "tools.postbuild", str(tmp_path)], cwd=ROOT,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "tools.postbuild", str(tmp_path)], cwd=ROOT, capture_output=True, text=True
+    )
     assert result.returncode == 1
     assert "没有 index.html" in result.stderr
 
@@ -45,4 +46,6 @@ def test_postbuild_ran_on_the_built_site(site_dir):
     assert "医务" in (site_dir / "search/search_index.json").read_text(encoding="utf-8")[:2000]
     assert 'const BUILD = "' in (site_dir / "sw.js").read_text(encoding="utf-8")
     build = yaml.safe_load((site_dir / "assets/offline.json").read_text(encoding="utf-8"))["build"]
-    assert f'<meta name="hb-build" content="{build}">' in (site_dir / "casework/intake.html").read_text(encoding="utf-8")
+    assert f'<meta name="hb-build" content="{build}">' in (site_dir / "casework/intake.html").read_text(
+        encoding="utf-8"
+    )

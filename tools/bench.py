@@ -30,33 +30,49 @@ MKDOCS = str(ROOT / ".venv" / "bin" / "mkdocs")
 CONTENT_PAGE = "interview/empathy.html"
 CALCULATOR_PAGE = "scales/phq9.html"
 PRACTICE_PAGE = "exam/drills.html"
-LIGHTHOUSE_PAGES = {"home": "index.html", "technique": CONTENT_PAGE, "calculator": CALCULATOR_PAGE, "practice": PRACTICE_PAGE}
+LIGHTHOUSE_PAGES = {
+    "home": "index.html",
+    "technique": CONTENT_PAGE,
+    "calculator": CALCULATOR_PAGE,
+    "practice": PRACTICE_PAGE,
+}
 READY = "performance.getEntriesByName('hb-engine-ready').length > 0"
 
 
 def build(args, env=None):
     started = time.perf_counter()
-    subprocess.run([MKDOCS, "build", "--quiet", *args], cwd=ROOT, check=True,
-                   env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [MKDOCS, "build", "--quiet", *args],
+        cwd=ROOT,
+        check=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
+        stderr=subprocess.DEVNULL,
+    )
     return time.perf_counter() - started
 
 
 def plain_config(directory):
     """The same Markdown and nav in plain Material: no macros, hooks, extra CSS/JS or overrides."""
     text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    extensions = text[text.index("markdown_extensions:"):text.index("\nnav:")]
-    nav = text[text.index("\nnav:"):]
+    extensions = text[text.index("markdown_extensions:") : text.index("\nnav:")]
+    nav = text[text.index("\nnav:") :]
     config = Path(directory) / "plain.yml"
     config.write_text(
         f"site_name: 基线\ndocs_dir: {ROOT / 'docs'}\nsite_dir: {Path(directory) / 'plain'}\nuse_directory_urls: false\n"
         "theme:\n  name: material\n  language: zh\n  font: false\n  features: [navigation.instant, navigation.tabs, navigation.sections]\n"
-        f"plugins:\n  - search\n{extensions}{nav}", encoding="utf-8")
+        f"plugins:\n  - search\n{extensions}{nav}",
+        encoding="utf-8",
+    )
     return config
 
 
 def median_range(values):
-    return {"median": round(statistics.median(values), 1), "min": round(min(values), 1), "max": round(max(values), 1),
-            "runs": [round(v, 1) for v in values]}
+    return {
+        "median": round(statistics.median(values), 1),
+        "min": round(min(values), 1),
+        "max": round(max(values), 1),
+        "runs": [round(v, 1) for v in values],
+    }
 
 
 def startup(page, url):
@@ -70,21 +86,29 @@ def measure_startup(browser, playwright, base, pages, runs):
     """Cold: a fresh profile per run. Warm: one persistent profile, visited once before measuring."""
     out = {}
     for path in pages:
-        cold = [startup(ctx.new_page(), base + path) for ctx in
-                [browser.new_context(viewport=PHONE, service_workers="block") for _ in range(runs)]]
+        cold = [
+            startup(ctx.new_page(), base + path)
+            for ctx in [browser.new_context(viewport=PHONE, service_workers="block") for _ in range(runs)]
+        ]
         profile = tempfile.mkdtemp(prefix="hb-bench-profile-")
-        warm_ctx = playwright.chromium.launch_persistent_context(profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                                                 viewport=PHONE, service_workers="block")
+        warm_ctx = playwright.chromium.launch_persistent_context(
+            profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS, viewport=PHONE, service_workers="block"
+        )
         startup(warm_ctx.new_page(), base + path)
         warm = [startup(warm_ctx.new_page(), base + path) for _ in range(runs)]
         warm_ctx.close()
         shutil.rmtree(profile, ignore_errors=True)
         for ctx in browser.contexts:
             ctx.close()
-        out[path] = {mode: {"dcl_ms": median_range([d for d, _ in data]), "ready_ms": median_range([r for _, r in data])}
-                     for mode, data in (("cold", cold), ("warm", warm))}
-        print(f"  {path}: cold DCL {out[path]['cold']['dcl_ms']['median']} ms, ready {out[path]['cold']['ready_ms']['median']} ms;"
-              f" warm ready {out[path]['warm']['ready_ms']['median']} ms", flush=True)
+        out[path] = {
+            mode: {"dcl_ms": median_range([d for d, _ in data]), "ready_ms": median_range([r for _, r in data])}
+            for mode, data in (("cold", cold), ("warm", warm))
+        }
+        print(
+            f"  {path}: cold DCL {out[path]['cold']['dcl_ms']['median']} ms, ready {out[path]['cold']['ready_ms']['median']} ms;"
+            f" warm ready {out[path]['warm']['ready_ms']['median']} ms",
+            flush=True,
+        )
     return out
 
 
@@ -92,7 +116,8 @@ def round_trip(browser, base, changes=100):
     page = browser.new_context(viewport=PHONE, service_workers="block").new_page()
     page.goto(base + CALCULATOR_PAGE)
     page.wait_for_function(READY, timeout=180000)
-    times = page.evaluate("""async (n) => {
+    times = page.evaluate(
+        """async (n) => {
         const root = document.querySelector('[data-instrument="phq9"]');
         const total = root.querySelector('[data-result="total"]');
         const shown = (want) => new Promise((resolve) => {
@@ -111,10 +136,16 @@ def round_trip(browser, base, changes=100):
             times.push(performance.now() - t0);
         }
         return times;
-    }""", changes)
+    }""",
+        changes,
+    )
     page.context.close()
     times.sort()
-    return {"changes": changes, "p50_ms": round(times[len(times) // 2], 2), "p95_ms": round(times[int(len(times) * 0.95) - 1], 2)}
+    return {
+        "changes": changes,
+        "p50_ms": round(times[len(times) // 2], 2),
+        "p95_ms": round(times[int(len(times) * 0.95) - 1], 2),
+    }
 
 
 def page_weight(browser, base, path, wait=None):
@@ -126,6 +157,7 @@ def page_weight(browser, base, path, wait=None):
         s = request.sizes()
         sizes.append(s["responseBodySize"] + s["responseHeadersSize"])
         urls.append(request.url)
+
     ctx.on("requestfinished", finished)
     page = ctx.new_page()
     page.goto(base + path, wait_until="networkidle")
@@ -144,10 +176,20 @@ def lighthouse(base, runs=3):
         runs_scores = []
         for run in range(runs):
             report = RESULTS / f"lighthouse-{name}-{run + 1}.json"
-            subprocess.run([str(binary), base + path, "--output=json", f"--output-path={report}", "--quiet",
-                            "--only-categories=performance,accessibility,best-practices",
-                            "--chrome-flags=--headless=new " + " ".join(CHROMIUM_ARGS)],
-                           cwd=ROOT, check=True, env={**os.environ, "CHROME_PATH": CHROMIUM})
+            subprocess.run(
+                [
+                    str(binary),
+                    base + path,
+                    "--output=json",
+                    f"--output-path={report}",
+                    "--quiet",
+                    "--only-categories=performance,accessibility,best-practices",
+                    "--chrome-flags=--headless=new " + " ".join(CHROMIUM_ARGS),
+                ],
+                cwd=ROOT,
+                check=True,
+                env={**os.environ, "CHROME_PATH": CHROMIUM},
+            )
             categories = json.loads(report.read_text(encoding="utf-8"))["categories"]
             runs_scores.append({k: round(v["score"] * 100) for k, v in categories.items()})
         scores[name] = {k: statistics.median(r[k] for r in runs_scores) for k in runs_scores[0]}
@@ -185,17 +227,24 @@ def main():
         print("start-up (Pyodide)…", flush=True)
         results["startup"]["pyodide"] = measure_startup(browser, p, base["site-pyodide"], calculators, args.runs)
         print("round trip…", flush=True)
-        results["round_trip"] = {rt: round_trip(browser, base[site]) for rt, site in
-                                 (("micropython", "site"), ("pyodide", "site-pyodide"))}
+        results["round_trip"] = {
+            rt: round_trip(browser, base[site]) for rt, site in (("micropython", "site"), ("pyodide", "site-pyodide"))
+        }
         results["weight"] = {
             "content": page_weight(browser, base["site"], CONTENT_PAGE),
             "content_plain_material": page_weight(browser, base["plain"], CONTENT_PAGE),
             "calculator": page_weight(browser, base["site"], CALCULATOR_PAGE, READY),
-            "practice": page_weight(browser, base["site"], PRACTICE_PAGE, "document.querySelector('[data-question-id]')"),
+            "practice": page_weight(
+                browser, base["site"], PRACTICE_PAGE, "document.querySelector('[data-question-id]')"
+            ),
         }
         browser.close()
-    precache = re.search(r"(\d+) files, ([\d.]+) MB", subprocess.run(
-        ["node", str(ROOT / "tools" / "service_worker.mjs"), str(work / "site")], capture_output=True, text=True).stdout)
+    precache = re.search(
+        r"(\d+) files, ([\d.]+) MB",
+        subprocess.run(
+            ["node", str(ROOT / "tools" / "service_worker.mjs"), str(work / "site")], capture_output=True, text=True
+        ).stdout,
+    )
     results["offline_precache"] = {"files": int(precache.group(1)), "mb": float(precache.group(2))}
     results["build"] = {"site_s": round(site_s, 2), "plain_s": round(plain_s, 2), "ratio": round(site_s / plain_s, 2)}
     print("lighthouse…", flush=True)
@@ -217,17 +266,38 @@ def budgets(r):
     weight = r["weight"]["content"]["bytes"] / r["weight"]["content_plain_material"]["bytes"]
     lh = r["lighthouse"]
     checks = [
-        ("默认运行时就绪 ≤ 2 × DOMContentLoaded（冷启动，最差的计算器页）", f"{ready_ratio:.2f} × ({worst})", ready_ratio <= 2),
-        ("计分往返 p95 ≤ 16 ms（MicroPython）", f"{r['round_trip']['micropython']['p95_ms']} ms", r["round_trip"]["micropython"]["p95_ms"] <= 16),
-        ("计分往返 p95 ≤ 16 ms（Pyodide）", f"{r['round_trip']['pyodide']['p95_ms']} ms", r["round_trip"]["pyodide"]["p95_ms"] <= 16),
-        ("内容页不加载 Python 运行时", str(r["weight"]["content"]["python_runtime"]), not r["weight"]["content"]["python_runtime"]),
+        (
+            "默认运行时就绪 ≤ 2 × DOMContentLoaded（冷启动，最差的计算器页）",
+            f"{ready_ratio:.2f} × ({worst})",
+            ready_ratio <= 2,
+        ),
+        (
+            "计分往返 p95 ≤ 16 ms（MicroPython）",
+            f"{r['round_trip']['micropython']['p95_ms']} ms",
+            r["round_trip"]["micropython"]["p95_ms"] <= 16,
+        ),
+        (
+            "计分往返 p95 ≤ 16 ms（Pyodide）",
+            f"{r['round_trip']['pyodide']['p95_ms']} ms",
+            r["round_trip"]["pyodide"]["p95_ms"] <= 16,
+        ),
+        (
+            "内容页不加载 Python 运行时",
+            str(r["weight"]["content"]["python_runtime"]),
+            not r["weight"]["content"]["python_runtime"],
+        ),
         ("内容页体积 ≤ 1.2 × 原版 Material", f"{weight:.2f} ×", weight <= 1.2),
         ("完整构建 ≤ 3 × 原版构建", f"{r['build']['ratio']} ×", r["build"]["ratio"] <= 3),
     ]
     for page, s in lh.items():
         ok = s["performance"] >= 95 and s["accessibility"] == 100 and s["best-practices"] >= 95
-        checks.append((f"Lighthouse {page}（性能 ≥ 95，无障碍 100，最佳实践 ≥ 95）",
-                       f"{s['performance']}/{s['accessibility']}/{s['best-practices']}", ok))
+        checks.append(
+            (
+                f"Lighthouse {page}（性能 ≥ 95，无障碍 100，最佳实践 ≥ 95）",
+                f"{s['performance']}/{s['accessibility']}/{s['best-practices']}",
+                ok,
+            )
+        )
     return [{"budget": b, "measured": m, "pass": ok} for b, m, ok in checks]
 
 
@@ -236,15 +306,21 @@ def report(r):
     print("| --- | --- | --- | --- | --- | --- |")
     for path, mp in r["startup"]["micropython"].items():
         py = r["startup"]["pyodide"][path]
-        print(f"| {path} | {mp['cold']['dcl_ms']['median']} | {mp['cold']['ready_ms']['median']} | {mp['warm']['ready_ms']['median']}"
-              f" | {py['cold']['ready_ms']['median']} | {py['warm']['ready_ms']['median']} |")
+        print(
+            f"| {path} | {mp['cold']['dcl_ms']['median']} | {mp['cold']['ready_ms']['median']} | {mp['warm']['ready_ms']['median']}"
+            f" | {py['cold']['ready_ms']['median']} | {py['warm']['ready_ms']['median']} |"
+        )
     w = r["weight"]
-    print(f"\n页面体积（冷加载）：内容页 {w['content']['bytes'] / 1024:.0f} KB，原版 Material {w['content_plain_material']['bytes'] / 1024:.0f} KB，"
-          f"计算器页 {w['calculator']['bytes'] / 1024:.0f} KB，练习页 {w['practice']['bytes'] / 1024:.0f} KB；"
-          f"离线预缓存 {r['offline_precache']['files']} 个文件 {r['offline_precache']['mb']} MB（首次访问后台下载一次）")
+    print(
+        f"\n页面体积（冷加载）：内容页 {w['content']['bytes'] / 1024:.0f} KB，原版 Material {w['content_plain_material']['bytes'] / 1024:.0f} KB，"
+        f"计算器页 {w['calculator']['bytes'] / 1024:.0f} KB，练习页 {w['practice']['bytes'] / 1024:.0f} KB；"
+        f"离线预缓存 {r['offline_precache']['files']} 个文件 {r['offline_precache']['mb']} MB（首次访问后台下载一次）"
+    )
     print(f"构建：{r['build']['site_s']} s，原版 {r['build']['plain_s']} s（{r['build']['ratio']} ×）")
-    print(f"计分往返：MicroPython p50 {r['round_trip']['micropython']['p50_ms']} ms / p95 {r['round_trip']['micropython']['p95_ms']} ms；"
-          f"Pyodide p50 {r['round_trip']['pyodide']['p50_ms']} ms / p95 {r['round_trip']['pyodide']['p95_ms']} ms\n")
+    print(
+        f"计分往返：MicroPython p50 {r['round_trip']['micropython']['p50_ms']} ms / p95 {r['round_trip']['micropython']['p95_ms']} ms；"
+        f"Pyodide p50 {r['round_trip']['pyodide']['p50_ms']} ms / p95 {r['round_trip']['pyodide']['p95_ms']} ms\n"
+    )
     for b in r["budgets"]:
         print(f"{'PASS' if b['pass'] else 'FAIL'}  {b['budget']}：{b['measured']}")
     print(f"\n结果已写入 {RESULTS / 'latest.json'}")

@@ -22,10 +22,17 @@ TITLE = re.compile(r"<title>(.*?)</title>", re.S)
 SHELL_PAGES = ("index.html", "offline.html", "privacy.html")
 TOOL_FOLDERS = ("scales/", "practice/", "exam/")
 SHELL_FILES = (
-    "assets/stylesheets/*.css", "assets/javascripts/bundle.*.js", "assets/javascripts/workers/search.*.js",
-    "assets/images/*", "assets/css/*.css", "assets/js/*.js", "assets/engine/*",
-    "assets/exam/bank.json", "assets/exam/set-drills.json",
-    "assets/vendor/micropython/*", "search/search_index.json",
+    "assets/stylesheets/*.css",
+    "assets/javascripts/bundle.*.js",
+    "assets/javascripts/workers/search.*.js",
+    "assets/images/*",
+    "assets/css/*.css",
+    "assets/js/*.js",
+    "assets/engine/*",
+    "assets/exam/bank.json",
+    "assets/exam/set-drills.json",
+    "assets/vendor/micropython/*",
+    "search/search_index.json",
 )
 # What Material's search worker loads for a language (assets/javascripts/workers/search.*.js).
 SEGMENTERS = {"ja": "tinyseg.js", "hi": "wordcut.js", "th": "wordcut.js"}
@@ -90,10 +97,10 @@ def write(site):
     for rel, path in pages.items():
         if rel == "404.html":
             continue
-        listed.append({"url": rel, "title": title_of(texts[rel]), "bytes": gzip_size(path.read_bytes()),
-                       "shell": rel in members})
-    catalogue = {"build": build, "pages": listed,
-                 "save_bytes": sum(p["bytes"] for p in listed if not p["shell"])}
+        listed.append(
+            {"url": rel, "title": title_of(texts[rel]), "bytes": gzip_size(path.read_bytes()), "shell": rel in members}
+        )
+    catalogue = {"build": build, "pages": listed, "save_bytes": sum(p["bytes"] for p in listed if not p["shell"])}
     (site / "assets").mkdir(exist_ok=True)
     (site / "assets" / "offline.json").write_text(json.dumps(catalogue, ensure_ascii=False), encoding="utf-8")
 
@@ -107,8 +114,14 @@ def write(site):
     worker = worker.replace('"__BUILD__"', json.dumps(build)).replace('{ "__SHELL__": "" }', json.dumps(revisions))
     (site / "sw.js").write_text(worker, encoding="utf-8")
     packed += gzip_size(worker.encode())
-    return {"build": build, "files": len(members) + 1, "bytes": raw + len(worker.encode()), "gzip_bytes": packed,
-            "save_pages": sum(1 for p in listed if not p["shell"]), "save_gzip_bytes": catalogue["save_bytes"]}
+    return {
+        "build": build,
+        "files": len(members) + 1,
+        "bytes": raw + len(worker.encode()),
+        "gzip_bytes": packed,
+        "save_pages": sum(1 for p in listed if not p["shell"]),
+        "save_gzip_bytes": catalogue["save_bytes"],
+    }
 
 
 def precache_report(site):
@@ -121,4 +134,8 @@ def precache_report(site):
         data = (site / rel).read_bytes()
         raw += len(data)
         packed += gzip_size(data)
-    return {"files": len(revisions) + 1, "bytes": raw + len(text.encode()), "gzip_bytes": packed + gzip_size(text.encode())}
+    return {
+        "files": len(revisions) + 1,
+        "bytes": raw + len(text.encode()),
+        "gzip_bytes": packed + gzip_size(text.encode()),
+    }

@@ -27,7 +27,10 @@ NODE_MODULES = ROOT / "node_modules"
 # Files each Python runtime needs in the browser, copied from the pinned npm packages.
 RUNTIME_FILES = {
     "micropython": ("@micropython/micropython-webassembly-pyscript", ["micropython.mjs", "micropython.wasm"]),
-    "pyodide": ("pyodide", ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"]),
+    "pyodide": (
+        "pyodide",
+        ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"],
+    ),
 }
 # Data the engine reads in the browser: bundle name -> module whose load_all() validates and returns it.
 BUNDLES = {"instruments": "macros.instruments", "checklists": "macros.checklists"}
@@ -54,7 +57,7 @@ def check_page(rel, html):
     body = html.split("</h1>", 1)[1]
     body = ARTICLE_END.split(body, 1)[0]
     if not ABSTRACT.match(body.lstrip()):
-        raise PostBuildError(f"{src}：页面标题后的第一块必须是提要（!!! abstract \"提要\"）")
+        raise PostBuildError(f'{src}：页面标题后的第一块必须是提要（!!! abstract "提要"）')
     headings = [m.start() for m in HEADING2.finditer(body)]
     sources = SOURCES.search(body)
     if not sources:
@@ -140,8 +143,10 @@ def main(argv=None):
     except (PostBuildError, DataFileError) as error:
         print(f"构建后检查失败：{error}", file=sys.stderr)
         return 1
-    print(f"postbuild: {report['files']} files precached, {report['gzip_bytes'] / 1024:.0f} KB compressed"
-          f" ({time.perf_counter() - started:.1f} s)")
+    print(
+        f"postbuild: {report['files']} files precached, {report['gzip_bytes'] / 1024:.0f} KB compressed"
+        f" ({time.perf_counter() - started:.1f} s)"
+    )
     return 0
 
 
