@@ -2,11 +2,13 @@
 carries, assets/offline.json (every page with its title and size, for the fallback page and the
 «保存整本手册» button) and site/sw.js.
 
-Precached (the shell): Material's styles and scripts, the search index and what the search worker
-loads for the site's language, our scripts, the engine, the question bank, the default runtime, the
+Precached (the shell): Material's styles and scripts, what the search worker loads for the site's
+language, our scripts, the engine, the question bank, the default runtime, the
 home, privacy and fallback pages and every tool page (calculators, checklists, drills, mock exam,
 错题本). Chapter pages, a chapter's practice page and its question file are cached on first visit,
 or all pages at once from the privacy page; large optional files (the Pyodide build) on first use.
+The search index grows with the content and every page loads it anyway: it is kept when the worker
+takes over (from the browser's HTTP cache), not downloaded a second time by the precache.
 """
 
 import gzip
@@ -111,7 +113,11 @@ def write(site):
         raw += len(data)
         packed += gzip_size(data)
     worker = TEMPLATE.read_text(encoding="utf-8")
-    worker = worker.replace('"__BUILD__"', json.dumps(build)).replace('{ "__SHELL__": "" }', json.dumps(revisions))
+    worker = (
+        worker.replace('"__BUILD__"', json.dumps(build))
+        .replace('{ "__SHELL__": "" }', json.dumps(revisions))
+        .replace('["__WARM__"]', json.dumps([w for w in WARM if (site / w).is_file()]))
+    )
     (site / "sw.js").write_text(worker, encoding="utf-8")
     packed += gzip_size(worker.encode())
     return {

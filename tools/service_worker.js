@@ -1,9 +1,11 @@
-// The handbook's service worker. tools/offline.py fills in BUILD and SHELL and writes it to site/sw.js.
+// The handbook's service worker. tools/offline.py fills in BUILD, SHELL and WARM and writes it to site/sw.js.
 // One build = one set of caches: the shell (precached on install, every file checked against its
 // hash), pages and large optional files (cached on first use). A new build waits until the reader
 // clicks «新版本可用，点此刷新», so a page never runs with scripts of another build.
 const BUILD = "__BUILD__";
 const SHELL = { "__SHELL__": "" };
+// Files every page loads anyway (the search index): kept when this build takes over, not precached.
+const WARM = ["__WARM__"];
 const SHELL_CACHE = `hb-shell-${BUILD}`;
 const PAGE_CACHE = `hb-pages-${BUILD}`;
 const FILE_CACHE = `hb-files-${BUILD}`;
@@ -43,6 +45,7 @@ self.addEventListener("activate", (event) => {
       kept.push(...(await (await caches.open(name)).keys()).map((r) => r.url));
     }
     await Promise.all(names.map((n) => caches.delete(n)));
+    await Promise.all(WARM.map((path) => respond(new Request(new URL(path, scope).href)).catch(() => null)));
     await self.clients.claim();
     await Promise.all(kept.map((url) => respond(new Request(url)).catch(() => null)));
   })());
