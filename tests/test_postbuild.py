@@ -49,3 +49,17 @@ def test_postbuild_ran_on_the_built_site(site_dir):
     assert f'<meta name="hb-build" content="{build}">' in (site_dir / "casework/intake.html").read_text(
         encoding="utf-8"
     )
+
+
+def test_micropython_engine_ships_as_bytecode_of_the_runtime_version(site_dir):
+    """Each engine module is MicroPython bytecode (mpy v6) that the pinned runtime can import."""
+    import base64
+    import json
+
+    modules = json.loads((site_dir / "assets/engine/engine.json").read_text(encoding="utf-8"))["modules"]
+    sources = sorted(p.stem for p in (ROOT / "engine").glob("*.py"))
+    assert sorted(name.removesuffix(".mpy") for name in modules) == sources
+    for name, encoded in modules.items():
+        assert name.endswith(".mpy")
+        header = base64.b64decode(encoded)[:2]
+        assert header == b"M\x06", (name, header)

@@ -1,8 +1,10 @@
 """The foundation: Chinese search, no third-party requests, offline use, phone layout."""
 
+import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser_helpers import offline_after_first_visit
 from tools.browser import DESKTOP, PHONE
@@ -85,3 +87,20 @@ def test_print_expands_collapsed_blocks_and_hides_navigation(page, base_url):
     page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
     assert page.locator("#inside").is_visible()
     assert not page.locator(".md-sidebar--primary").is_visible()
+
+
+def test_phone_drawer_reaches_every_main_section_from_a_chapter_page(page, base_url):
+    """Navigation pruning leaves out other chapters' pages, never the way to them."""
+    page.goto(base_url + "casework/intake.html")
+    page.locator("label.md-header__button[for='__drawer']").click()
+    # The drawer opens on the current chapter; its back arrows uncheck these toggles.
+    page.evaluate(
+        "document.querySelectorAll('.md-sidebar--primary input.md-nav__toggle').forEach((t) => { t.checked = false; })"
+    )
+    top = page.locator(".md-sidebar--primary .md-nav--primary > .md-nav__list > .md-nav__item > .md-nav__link")
+    expect(top.filter(has_text="量表计算器")).to_be_visible()
+    titles = [t.strip() for t in top.all_inner_texts()]
+    for section in ("首页", "手册", "量表计算器", "实务工具"):
+        assert section in titles, titles
+    top.filter(has_text="量表计算器").click()
+    expect(page).to_have_url(re.compile(r"/scales/"))

@@ -173,7 +173,10 @@ BREAKDOWN = """async () => {
     marks.push(performance.now());
     py.FS.mkdir("/engine");
     py.FS.mkdir("/engine/data");
-    for (const [name, source] of Object.entries(pack.modules)) py.FS.writeFile("/engine/" + name, source);
+    const bytes = (b64) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    for (const [name, source] of Object.entries(pack.modules)) {
+        py.FS.writeFile("/engine/" + name, name.endsWith(".mpy") ? bytes(source) : source);
+    }
     for (const [name, data] of Object.entries(pack.data)) py.FS.writeFile("/engine/data/" + name + ".json", JSON.stringify(data));
     marks.push(performance.now());
     py.runPython("import sys\\nif '/' not in sys.path:\\n    sys.path.insert(0, '/')\\n");
