@@ -45,6 +45,8 @@ self.addEventListener("activate", (event) => {
       kept.push(...(await (await caches.open(name)).keys()).map((r) => r.url));
     }
     await Promise.all(names.map((n) => caches.delete(n)));
+    // Earlier versions of the handbook precached the whole site with Workbox.
+    await Promise.all((await caches.keys()).filter((n) => n.startsWith("workbox-")).map((n) => caches.delete(n)));
     await Promise.all(WARM.map((path) => respond(new Request(new URL(path, scope).href)).catch(() => null)));
     await self.clients.claim();
     await Promise.all(kept.map((url) => respond(new Request(url)).catch(() => null)));
