@@ -41,19 +41,23 @@
     });
     function offer(worker) {
       if (!worker || !navigator.serviceWorker.controller || document.querySelector(".hb-update")) return;
+      // Announced once by screen readers (a live region), tapped like any button.
+      var region = document.createElement("div");
+      region.setAttribute("role", "status");
+      region.style.cssText = "position:fixed;left:50%;bottom:1rem;transform:translateX(-50%);z-index:10;" +
+        "max-width:calc(100% - 2rem)";
       var button = document.createElement("button");
       button.type = "button";
       button.className = "hb-update md-button md-button--primary";
-      button.setAttribute("role", "status");
-      button.style.cssText = "position:fixed;left:50%;bottom:1rem;transform:translateX(-50%);z-index:10;" +
-        "font-size:.8rem;max-width:calc(100% - 2rem)";
+      button.style.fontSize = ".8rem";
       button.textContent = "新版本可用，点此刷新";
+      region.appendChild(button);
       button.addEventListener("click", function () {
         button.disabled = true;
         button.textContent = "正在切换到新版本……";
         worker.postMessage("skip-waiting");
       });
-      document.body.appendChild(button);
+      document.body.appendChild(region);
     }
     offer(registration.waiting);
     registration.addEventListener("updatefound", function () {
