@@ -2,6 +2,7 @@
 
 from macros.datafiles import DATA, DataFileError, load_records
 from macros.links import relative
+from macros.pages import page_markdown, page_src
 
 REFERENCE_FIELDS = {"id": (str, True), "file": (str, False), "text": (str, True), "note": (str, False)}
 GLOSSARY_FIELDS = {"term": (str, True), "en": (str, True), "page": (str, True), "brief": (str, True)}
@@ -42,7 +43,7 @@ def register(env):
         """A 相关工具 box linking this page to calculators, checklists and practice, by id."""
         unknown = [i for i in ids if i not in targets]
         if unknown:
-            raise DataFileError(env.page.file.src_uri, "tools()", f"未知的工具编号 {', '.join(unknown)}")
+            raise DataFileError(page_src(env), "tools()", f"未知的工具编号 {', '.join(unknown)}")
         links = " · ".join(f"[{targets[i][1]}]({relative(env, targets[i][0])})" for i in ids)
         return f'!!! tip "相关工具"\n    {links}\n'
 
@@ -50,16 +51,16 @@ def register(env):
     def sources(*ids):
         """The page's 参考来源 section: each cited reference, linked to the bibliography."""
         if not ids:
-            raise DataFileError(DATA / "references.yml", env.page.file.src_uri, "sources() 至少要引用一条来源")
+            raise DataFileError(DATA / "references.yml", page_src(env), "sources() 至少要引用一条来源")
         unknown = [i for i in ids if i not in refs]
         if unknown:
-            raise DataFileError(DATA / "references.yml", env.page.file.src_uri, f"未知来源编号 {', '.join(unknown)}")
+            raise DataFileError(DATA / "references.yml", page_src(env), f"未知来源编号 {', '.join(unknown)}")
         bib = relative(env, BIBLIOGRAPHY_PAGE)
         # The bibliography page is the search hit for a reference; every page's copy is left out.
         lines = ["", "## 参考来源 {#sources data-search-exclude}", ""]
         lines += [f"{n}. {refs[i]['text']} [→ 文献 {i}]({bib}#ref-{i})" for n, i in enumerate(ids, 1)]
         for paper, note in EXAM_BASIS.items():
-            if f'!!! exam "考点 · {paper}' in env.markdown:
+            if f'!!! exam "考点 · {paper}' in page_markdown(env):
                 lines += ["", f"<small>{note}</small>"]
         return "\n".join(lines) + "\n"
 
