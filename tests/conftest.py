@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from hypothesis import HealthCheck, settings
 from playwright.sync_api import expect
 
 from tools import serve
@@ -16,6 +17,10 @@ ROOT = Path(__file__).resolve().parent.parent
 # A loaded CI machine runs the engine in a worker far slower than an idle one: every expect() waits up to 30 s
 # for the state it asserts (it returns as soon as the state holds).
 expect.set_options(timeout=30_000)
+# Hypothesis fails an example that takes over 200 ms by default: on a loaded machine that is the machine, not
+# the engine. Property tests check results, not speed (the benchmark measures speed).
+settings.register_profile("loaded-machine", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("loaded-machine")
 
 
 _BUILT = set()
