@@ -19,7 +19,9 @@ QUERIES = [
     ("澄清", ["interview/clarifying.html"]),
     ("抗逆力", ["support/resilience.html"]),
     ("复原力", ["support/resilience.html"]),
-    ("心理韧性", ["support/resilience.html"]),
+    # The resilience scales carry 心理韧性 in their names (a title match outweighs any page weight), so they come
+    # first; the concept page follows them.
+    ("心理韧性", ["support/resilience.html", "scales/cdrisc10.html", "scales/cdrisc25.html", "scales/brs.html"]),
     ("优势视角", ["support/strengths.html"]),
     ("社会资本", ["support/social-capital.html"]),
     ("临终关怀", ["palliative/hospice.html", "medical/hospice.html"]),
