@@ -1,8 +1,8 @@
 """MkDocs hook: search ranks a concept's own page above the pages that only mention it, and finds whole Chinese terms.
 
 Exercise, summary, glossary, bibliography, exam and index pages name every concept of their chapter, and checklists
-repeat the concepts they serve, so without a lower weight they outrank the page that explains it. Material's `search: boost:` front matter sets that weight; this
-hook sets it from the page's path (front matter on a page still wins).
+repeat the concepts they serve, so without a lower weight they outrank the page that explains it. Material's
+`search: boost:` front matter sets that weight; this hook sets it from the page's path (front matter still wins).
 """
 
 import logging
