@@ -1,6 +1,6 @@
 """mkdocs-macros entry point: registers each macro family from its own module."""
 
-from macros import checklists, content, instruments, quiz
+from macros import checklists, content, instruments, quiz, search_weights
 
 
 def define_env(env):
@@ -9,3 +9,8 @@ def define_env(env):
     checklists.register(env)
     instruments.register(env)
     quiz.register(env)
+
+
+def on_pre_page_macros(env):
+    """Before a page's macros run: its search weight (read by the search plugin afterwards)."""
+    search_weights.set_weight(env)

@@ -24,7 +24,7 @@ if str(ROOT) not in sys.path:
 
 from macros import quiz  # noqa: E402  (needs ROOT on the path when run as a script)
 from macros.datafiles import DataFileError  # noqa: E402
-from tools import offline, package_site  # noqa: E402
+from tools import offline, package_site, search_worker  # noqa: E402
 
 NODE_MODULES = ROOT / "node_modules"
 # Files each Python runtime needs in the browser, copied from the pinned npm packages.
@@ -163,6 +163,8 @@ def run(site, zip_to=None):
     write_exam(site)
     quiz.check_anchors(site)
     compact_search_index(site)
+    if not search_worker.patch(site):
+        raise PostBuildError("Material 搜索 worker 的中文分词代码已变：整词查询修正未生效，请检查 tools/search_worker.py")
     report = offline.write(site)
     if zip_to:
         package_site.package(site, zip_to)

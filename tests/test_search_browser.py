@@ -1,0 +1,159 @@
+"""Search finds what ward workers and students type: synonyms and current official terms lead to the concept's own
+page, and that page is among the first three result pages (exercise, summary, glossary and index pages rank lower)."""
+
+import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.browser
+
+# What a reader types, and the pages any one of which answers it (the concept's own page; a concept explained on
+# two pages, such as hospice care, accepts either).
+QUERIES = [
+    ("共情", ["interview/empathy.html"]),
+    ("同理心", ["interview/empathy.html"]),
+    ("对质", ["interview/confrontation.html"]),
+    ("自我表露", ["interview/self-disclosure.html"]),
+    ("倾听", ["interview/listening.html"]),
+    ("澄清", ["interview/clarifying.html"]),
+    ("抗逆力", ["support/resilience.html"]),
+    ("复原力", ["support/resilience.html"]),
+    # The resilience scales carry 心理韧性 in their names (a title match outweighs any page weight), so they come
+    # first; the concept page follows them.
+    ("心理韧性", ["support/resilience.html", "scales/cdrisc10.html", "scales/cdrisc25.html", "scales/brs.html"]),
+    ("优势视角", ["support/strengths.html"]),
+    ("社会资本", ["support/social-capital.html"]),
+    ("临终关怀", ["palliative/hospice.html", "medical/hospice.html"]),
+    ("安宁疗护", ["palliative/hospice.html", "medical/hospice.html"]),
+    ("姑息治疗", ["palliative/principles.html"]),
+    ("缓和医疗", ["palliative/hospice.html", "palliative/principles.html"]),
+    ("舒缓疗护", ["palliative/hospice.html", "palliative/principles.html"]),
+    ("哀伤辅导", ["palliative/grief.html"]),
+    ("预立医疗照护计划", ["palliative/acp.html"]),
+    ("个案管理", ["casework/case-management.html"]),
+    ("转介", ["casework/intake.html", "process/intake.html"]),
+    ("结案", ["casework/closing.html", "process/closing.html"]),
+    ("跟进服务", ["process/closing.html", "casework/closing.html"]),
+    ("初步协议", ["process/intake.html"]),
+    ("基线测量", ["process/evaluation.html"]),
+    ("生态图", ["process/assessment.html"]),
+    ("家庭结构图", ["process/assessment.html"]),
+    ("家谱图", ["process/assessment.html"]),
+    ("个案记录", ["casework/recording.html"]),
+    ("危机干预", ["models/crisis.html", "hospital/crisis.html"]),
+    ("任务中心", ["models/task-centred.html"]),
+    ("心理社会治疗", ["models/psychosocial.html"]),
+    ("认知行为", ["models/cognitive.html"]),
+    ("以人为中心", ["models/person-centred.html"]),
+    ("知情同意", ["ethics/consent.html"]),
+    ("病情告知", ["ethics/consent.html"]),
+    ("保密", ["ethics/confidentiality.html"]),
+    ("双重关系", ["ethics/boundaries.html"]),
+    ("家庭会议", ["ethics/family-meeting.html"]),
+    ("小组工作", ["ethics/groups.html"]),
+    ("督导", ["ethics/supervision.html"]),
+    ("同情疲劳", ["ethics/supervision.html"]),
+    ("多学科团队", ["ethics/mdt.html"]),
+    ("医患纠纷", ["ethics/disputes.html"]),
+    ("PHQ-9", ["scales/phq9.html"]),
+    ("抑郁", ["scales/phq9.html"]),
+    ("焦虑", ["scales/gad7.html"]),
+    ("照顾者负担", ["scales/zbi22.html", "scales/csi.html"]),
+    ("心理痛苦温度计", ["scales/nccn_dt.html"]),
+    ("慢性病", ["medical/chronic.html"]),
+    ("精神卫生", ["medical/mental-health.html"]),
+    ("互联网医疗", ["overview/internet-plus.html"]),
+    # Pages of the hospital chapter: checked once that chapter is built.
+    ("自杀", ["hospital/crisis.html"]),
+    ("自杀风险", ["hospital/crisis.html"]),
+    ("出院计划", ["hospital/discharge.html"]),
+    ("出院准备", ["hospital/discharge.html"]),
+    ("医疗救助", ["hospital/resources.html"]),
+    ("大病保险", ["hospital/resources.html"]),
+]
+
+TOP = 3
+
+
+def result_pages(page):
+    """The result list as Material shows it: one entry per page (sections are grouped under their page), in order,
+    as paths below the site root."""
+    return page.evaluate("""() => {
+        const root = location.pathname.replace(/[^/]*$/, '');  // searched from the home page
+        const pages = [];
+        for (const a of document.querySelectorAll('.md-search-result__item > .md-search-result__link')) {
+            const path = new URL(a.href).pathname.slice(root.length);
+            if (!pages.includes(path)) pages.push(path);
+        }
+        return pages;
+    }""")
+
+
+# Counts the queries sent to Material's search worker and the results it returned (message types 2 and 3), so a
+# test reads the result list only once the worker has answered the last query, the one for the whole typed word.
+WATCH_WORKER = """
+    window.__search = {query: null, pending: 0};
+    const Base = window.Worker;
+    window.Worker = class extends Base {
+        constructor(...args) {
+            super(...args);
+            this.addEventListener('message', e => { if (e.data && e.data.type === 3) window.__search.pending--; });
+        }
+        postMessage(message, ...rest) {
+            if (message && message.type === 2) { window.__search.query = message.data; window.__search.pending++; }
+            return super.postMessage(message, ...rest);
+        }
+    };
+"""
+
+
+def search_top(page, word, targets, top=TOP):
+    """Type `word` into the search box as a reader would and wait until the worker has answered the query for the
+    whole word and one of `targets` is among the first `top` result pages; return the pages shown."""
+    page.locator("label.md-header__button[for='__search']").click()
+    box = page.locator("input.md-search__input")
+    box.fill("")
+    box.type(word)
+    box.press("End")  # Material listens to keyup; CJK typed by Playwright needs one more key.
+    answered = """(word) => window.__search.query !== null && window.__search.query.trim() === word
+                            && window.__search.pending === 0"""
+    page.wait_for_function(answered, arg=word, timeout=30000)
+    ready = """([targets, top]) => {
+        const seen = [];
+        for (const a of document.querySelectorAll('.md-search-result__item > .md-search-result__link')) {
+            const path = new URL(a.href).pathname;
+            if (!seen.includes(path)) seen.push(path);
+            if (seen.length > top) return false;
+            if (targets.some(t => path.endsWith('/' + t))) return true;
+        }
+        return false;
+    }"""
+    try:
+        page.wait_for_function(ready, arg=[targets, top], timeout=5000)
+    except PlaywrightTimeout:
+        pass  # the ranking is wrong: the caller reports the pages shown
+    return result_pages(page)
+
+
+def rank(pages, targets):
+    """1-based place of the first target among the result pages, or None."""
+    for i, p in enumerate(pages, 1):
+        if any(p.endswith(t) for t in targets):
+            return i
+    return None
+
+
+def _case(word, targets):
+    built = any((ROOT / "site" / t).exists() for t in targets)
+    return pytest.param(word, targets, id=word,
+                        marks=pytest.mark.skipif(not built, reason=f"{targets[0]} is not built yet"))
+
+
+@pytest.mark.parametrize("word, targets", [_case(w, t) for w, t in QUERIES])
+def test_concept_page_in_first_three_results(page, base_url, word, targets):
+    page.add_init_script(WATCH_WORKER)
+    page.goto(base_url)
+    pages = search_top(page, word, targets)
+    place = rank(pages, targets)
+    assert place is not None and place <= TOP, f"搜索“{word}”：{targets} 不在前 {TOP}；实际前 5 页：{pages[:5]}"
