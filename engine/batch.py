@@ -202,6 +202,23 @@ def score_rows(spec, plan, rows, first_row=2):
             "invalid": invalid, "incomplete": incomplete}
 
 
+def score_table(spec, header, rows, first_row=2, total=None, id_columns=None):
+    """One call from the browser worker: a slice of the table, starting at spreadsheet row first_row.
+
+    total is the number of rows in the whole table (checked against MAX_ROWS before any slice is
+    scored). Table-level problems come back as ScoreError, which the bridge shows as a message.
+    """
+    try:
+        if total is not None and total > MAX_ROWS:
+            raise BatchError("表格有 " + str(total) + " 行，超过上限 " + str(MAX_ROWS) + " 行；请拆成几个文件。")
+        plan = check_header(spec, header, id_columns)
+        scored = score_rows(spec, plan, rows, first_row)
+    except BatchError as error:
+        raise scoring.ScoreError(str(error))
+    return {"header": scored["header"], "rows": scored["rows"], "invalid": scored["invalid"],
+            "incomplete": scored["incomplete"], "bad": [e["result"] is None for e in scored["results"]]}
+
+
 # ---------------------------------------------------------------- paired pre/post
 
 
