@@ -30,7 +30,7 @@ def batch_section(spec):
         "<span>或把文件拖到这里</span>",
         '<button type="button" class="md-button" data-batch-template>下载空白模板</button>',
         "</div>",
-        '<progress data-batch-progress max="1" value="0" hidden></progress>',
+        '<progress data-batch-progress max="1" value="0" aria-label="计分进度" hidden></progress>',
         '<p data-batch-status role="status" aria-live="polite"></p>',
         '<button type="button" class="md-button md-button--primary" data-batch-download hidden>下载计分结果</button>',
         '<div class="hb-batch__table" data-batch-table></div>',
