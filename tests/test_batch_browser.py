@@ -17,6 +17,7 @@ from engine import batch
 from engine.__main__ import main
 from macros import instruments
 from tests.test_batch import _cell, _write
+from tests.test_quality import serious_violations
 
 pytestmark = pytest.mark.browser
 GOLDEN = Path(__file__).parent / "golden"
@@ -87,5 +88,6 @@ def test_encodings_limits_and_ten_thousand_rows(page, base_url):
     # The wide result table scrolls inside its own box; the page itself stays 390 px wide.
     expect(page.locator("[data-batch-table] tbody tr")).to_have_count(100)
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    assert serious_violations(page) == []
     scored = _table(_scored_download(page))
     assert len(scored) == 10001 and scored[1][:11] == ["R0", "0", "1", "2", "3", "0", "1", "2", "3", "0", "12"]

@@ -129,6 +129,7 @@ async function scoreFile(root, file) {
 
 function drawTable(box, header, rows, bad) {
   const tableEl = document.createElement("table");
+  tableEl.className = "hb-batch__grid"; // a class keeps Material from making the table its own scroll box
   const head = tableEl.createTHead().insertRow();
   header.forEach((name) => { const th = document.createElement("th"); th.textContent = name; head.append(th); });
   const body = tableEl.createTBody();
@@ -141,6 +142,10 @@ function drawTable(box, header, rows, bad) {
   const note = document.createElement("p");
   if (rows.length > SHOWN) note.textContent = `表中只列出前 ${SHOWN} 行和全部无效的行；完整结果请下载。`;
   box.replaceChildren(tableEl, note);
+  // The table scrolls inside its box; keyboard users need to be able to focus the box to scroll it.
+  Object.assign(box, { tabIndex: 0 });
+  box.setAttribute("role", "region");
+  box.setAttribute("aria-label", "计分结果表");
 }
 
 function setup(root) {
