@@ -1,11 +1,11 @@
-# Two commands for a fresh machine (Python >= 3.11, Node >= 18): `make serve`, `make test`.
+# Two commands for a fresh machine (Python >= 3.11, Node >= 20.19): `make serve`, `make test`.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PY_OK  := $(VENV)/.installed
 JS_OK  := node_modules/.installed
 
-.PHONY: setup build serve test test-loaded bench clean score
+.PHONY: setup build serve test test-loaded bench lint clean score
 
 setup: $(PY_OK) $(JS_OK)
 
@@ -21,7 +21,7 @@ $(JS_OK): package.json package-lock.json
 ## build: the deployable static site in site/ and dist/handbook-site.zip for an intranet server
 build: setup
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
-	$(BIN)/python tools/package_site.py site dist/handbook-site.zip
+	$(BIN)/python -m tools.postbuild site --zip dist/handbook-site.zip
 
 ## serve: build, then serve at http://127.0.0.1:8000
 serve: build
@@ -38,6 +38,12 @@ bench: build
 ## score: score a CSV of responses, e.g. `make score INSTRUMENT=phq9 FILE=x.csv` (writes x.scored.csv)
 score: $(PY_OK)
 	$(BIN)/python -m engine score $(INSTRUMENT) $(FILE)
+
+## lint: ruff (lint and format check) for Python, ESLint for the site's scripts and the Node tools
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	node_modules/.bin/eslint docs/assets/js tools eslint.config.mjs
 
 clean:
 	rm -rf site site-* dist .pytest_cache

@@ -9,7 +9,8 @@ evaluate(spec, state)
     state -- {"checks": {item_id: bool}, "fields": {field_id: str}}
     returns {"decision", "status", "level", "message", "missing"}: `message` is one Chinese sentence
     (counts, and the situations that apply); `missing` lists the texts of the items still to do, in
-    the order of the data file. Bad input raises CaseworkError.
+    the order of the data file (for the resource finder: each programme to look at, with its reason).
+    Bad input raises CaseworkError.
 """
 
 LEVELS = ("ok", "warn", "stop")
@@ -19,6 +20,9 @@ DECISIONS = {
     "referral": (("referral_reason",), ()),
     "plan_completeness": (("plan_content", "worker_requirement"), ()),
     "closure_readiness": (("closing_situation", "closing_step"), ("closing_form",)),
+    "crisis_response": (("risk_indicator", "immediate_step"), ("emergency_indicator", "follow_step")),
+    "discharge_readiness": (("discharge_step",), ("risk_factor",)),
+    "resource_finder": (("situation",), ()),
 }
 
 
@@ -221,10 +225,130 @@ def _closure(items, checks):
     )
 
 
+def _crisis(items, checks):
+    emergencies = [item for item in _with_role(items, "emergency_indicator") if checks[item["id"]]]
+    signs = [item for item in items if item.get("role") in ("risk_indicator", "emergency_indicator") and checks[item["id"]]]
+    steps = _with_role(items, "immediate_step")
+    later = _with_role(items, "follow_step")
+    if not signs:
+        return _result(
+            "crisis_response", "no_indicator", "ok",
+            "没有勾选任何风险迹象。没有勾选不等于没有风险：有疑虑时直接询问想法、计划、手段和既往尝试，并告诉医生。",
+            [],
+        )
+    lead = "出现 " + str(len(signs)) + " 项风险迹象（" + _quoted(signs) + "）"
+    if emergencies:
+        lead = "这是医疗急症，先呼叫医护抢救。" + lead
+    remaining = [item for item in steps if not checks[item["id"]]]
+    if remaining:
+        return _result(
+            "crisis_response", "act_now", "stop",
+            lead + "：立即完成还没有做的 " + str(len(remaining)) + " 项步骤——" + _quoted(remaining) + "。",
+            [item["text"] for item in remaining],
+        )
+    open_later = [item for item in later if not checks[item["id"]]]
+    if open_later:
+        return _result(
+            "crisis_response", "follow_up", "warn",
+            lead + "：" + str(len(steps)) + " 项立即步骤都已完成，接下来还有 " + str(len(open_later))
+            + " 项工作——" + _quoted(open_later) + "。",
+            [item["text"] for item in open_later],
+        )
+    return _result(
+        "crisis_response", "all_done", "warn",
+        lead + "：各项步骤都已完成。风险仍然存在，请按安全计划继续跟进，情况变化时重新评估。",
+        [],
+    )
+
+
+def _discharge(items, checks):
+    factors = [item for item in _with_role(items, "risk_factor") if checks[item["id"]]]
+    steps = _with_role(items, "discharge_step")
+    remaining = [item for item in steps if not checks[item["id"]]]
+    risk = ""
+    if factors:
+        risk = "有 " + str(len(factors)) + " 项出院后可能遇到困难的因素（" + _quoted(factors) + "），"
+    if not remaining:
+        return _result(
+            "discharge_readiness", "complete", "ok",
+            risk + "出院计划的 " + str(len(steps)) + " 项工作都已完成。请按约定时间随访。",
+            [],
+        )
+    if factors:
+        return _result(
+            "discharge_readiness", "incomplete_high_risk", "stop",
+            risk + "出院计划的 " + str(len(steps)) + " 项工作还缺 " + str(len(remaining)) + " 项，补齐后再安排出院。",
+            [item["text"] for item in remaining],
+        )
+    return _result(
+        "discharge_readiness", "incomplete", "warn",
+        "没有勾选出院后困难的因素；出院计划的 " + str(len(steps)) + " 项工作还缺 " + str(len(remaining)) + " 项。",
+        [item["text"] for item in remaining],
+    )
+
+
+def _id_list(spec, programme, key):
+    """A programme's list of item ids under `key` (absent means empty)."""
+    ids = programme.get(key)
+    if ids is None:
+        return []
+    if not isinstance(ids, list) or not all([isinstance(i, str) for i in ids]):
+        raise CaseworkError("清单“" + _title(spec) + "”中项目 " + str(programme.get("id")) + " 的 " + key + " 应为条目编号的列表")
+    return ids
+
+
+def _resources(spec, items, checks):
+    """Programmes whose conditions match the ticked situations, in data order, each with its reason."""
+    programmes = spec.get("programmes")
+    if not isinstance(programmes, list) or not programmes:
+        raise CaseworkError("清单“" + _title(spec) + "”没有列出任何保障或救助项目（programmes）")
+    texts = {}
+    for item in _with_role(items, "situation"):
+        texts[item["id"]] = item["text"]
+    ticked = [item for item in _with_role(items, "situation") if checks[item["id"]]]
+    if not ticked:
+        return _result(
+            "resource_finder", "no_situation", "warn",
+            "还没有勾选患者的情况：请先勾选已知的医保、困难身份和费用情况。",
+            [],
+        )
+    found = []
+    for programme in programmes:
+        if not isinstance(programme, dict) or not isinstance(programme.get("title"), str) or not isinstance(programme.get("reason"), str):
+            raise CaseworkError("清单“" + _title(spec) + "”中有项目缺少名称或理由")
+        when = _id_list(spec, programme, "when_any")
+        unless = _id_list(spec, programme, "unless_any")
+        for ident in when + unless:
+            if ident not in texts:
+                raise CaseworkError("清单“" + _title(spec) + "”中项目 " + str(programme.get("id")) + " 引用了不存在的情况条目 " + ident)
+        because = [ident for ident in when if checks[ident]]
+        if because and not [ident for ident in unless if checks[ident]]:
+            found.append(programme["title"] + "：" + programme["reason"] + "（依据：" + "；".join(["“" + texts[i] + "”" for i in because]) + "）")
+    if not found:
+        return _result(
+            "resource_finder", "none_matched", "warn",
+            "根据勾选的 " + str(len(ticked)) + " 项情况，没有匹配的项目。请向医院医保办和当地民政部门当面咨询。",
+            [],
+        )
+    return _result(
+        "resource_finder", "found", "ok",
+        "根据勾选的 " + str(len(ticked)) + " 项情况，建议查看 " + str(len(found))
+        + " 个项目。能否享受、享受多少由主管部门按当地政策决定，请先核实再告诉家属。",
+        found,
+    )
+
+
 _RULES = {
     "referral": _referral,
     "plan_completeness": _plan,
     "closure_readiness": _closure,
+    "crisis_response": _crisis,
+    "discharge_readiness": _discharge,
+}
+
+# Decisions that also read the checklist's own data beyond its items (the resource finder's programmes).
+_SPEC_RULES = {
+    "resource_finder": _resources,
 }
 
 
@@ -233,11 +357,13 @@ def evaluate(spec, state):
     decision = spec.get("decision") if isinstance(spec, dict) else None
     if not decision:
         raise CaseworkError("清单“" + _title(spec) + "”没有判断规则")
-    if decision not in _RULES:
+    if decision not in _RULES and decision not in _SPEC_RULES:
         raise CaseworkError("未知的判断规则：" + str(decision) + "（可用：" + "、".join(decision_ids()) + "）")
     items = _items(spec)
     for role in required_roles(decision):
         if not _with_role(items, role):
             raise CaseworkError("清单“" + _title(spec) + "”缺少标记为 " + role + " 的条目，无法判断")
     checks, _fields = check_state(spec, state)
+    if decision in _SPEC_RULES:
+        return _SPEC_RULES[decision](spec, items, checks)
     return _RULES[decision](items, checks)

@@ -36,7 +36,7 @@ LINK_TARGET = re.compile(r"^(?!/)(?!.*(^|/)\.\.(/|$))[A-Za-z0-9_\-/.]+\.md(#[^\s
 SPEC_FIELDS = {
     "id": (str, True), "title": (str, True), "stage": (str, True), "order": (int, True), "kind": (str, False),
     "summary": (str, True), "intro": (str, True), "sources": (list, True), "decision": (str, False),
-    "links": (list, False), "groups": (list, True), "fields": (list, False),
+    "links": (list, False), "groups": (list, True), "fields": (list, False), "programmes": (list, False),
 }
 GROUP_FIELDS = {"id": (str, True), "title": (str, True), "note": (str, False), "items": (list, True)}
 ITEM_FIELDS = {"id": (str, True), "text": (str, True), "hint": (str, False), "role": (str, False)}
@@ -44,6 +44,13 @@ FIELD_FIELDS = {
     "id": (str, True), "label": (str, True), "hint": (str, False), "multiline": (bool, False), "group": (str, False),
 }
 LINK_FIELDS = {"target": (str, True), "label": (str, True)}
+# The resource finder (decision resource_finder): each programme, who runs it, why to look at it, and
+# which ticked situations (items with role "situation") bring it up or rule it out.
+PROGRAMME_FIELDS = {
+    "id": (str, True), "title": (str, True), "who": (str, True), "reason": (str, True),
+    "when_any": (list, True), "unless_any": (list, False),
+}
+PROGRAMME_DECISION = "resource_finder"
 
 # The case navigator: each stage of a case, what to write down, the method pages, and which
 # checklist stages it embeds (checklists are found by their `stage`, ordered by `order`).
@@ -177,9 +184,36 @@ def validate(path, spec, known_sources):
         field_ids.add(field["id"])
         if "group" in field and field["group"] not in group_ids:
             raise DataFileError(path, fentry, f"group “{field['group']}” 不是本清单的组编号")
+    _check_programmes(path, spec, decision)
     if kind == "checklist" and not (DOCS / f"{PAGES}{sid}.md").is_file():
         raise DataFileError(path, sid, f"缺少清单页面 docs/{PAGES}{sid}.md")
     return spec
+
+
+def _check_programmes(path, spec, decision):
+    sid = spec["id"]
+    programmes = spec.get("programmes")
+    if decision != PROGRAMME_DECISION:
+        if programmes is not None:
+            raise DataFileError(path, sid, f"只有判断规则为 {PROGRAMME_DECISION} 的清单才能列 programmes")
+        return
+    if not programmes:
+        raise DataFileError(path, sid, f"判断规则 {PROGRAMME_DECISION} 需要至少一个项目（programmes）")
+    situations = {item["id"] for group in spec["groups"] for item in group["items"] if item.get("role") == "situation"}
+    seen = set()
+    for number, programme in enumerate(programmes, 1):
+        pentry = _entry(sid, f"项目 {programme.get('id', number) if isinstance(programme, dict) else number}")
+        check_fields(path, pentry, programme, PROGRAMME_FIELDS)
+        _check_ident(path, pentry, programme["id"], "项目编号")
+        if programme["id"] in seen:
+            raise DataFileError(path, pentry, "项目编号重复")
+        seen.add(programme["id"])
+        if not programme["when_any"]:
+            raise DataFileError(path, pentry, "when_any 至少要列一个情况条目")
+        for key in ("when_any", "unless_any"):
+            for ident in programme.get(key) or []:
+                if ident not in situations:
+                    raise DataFileError(path, pentry, f"{key} 中的 “{ident}” 不是本清单中标为 situation 的条目")
 
 
 def load_all(directory=None):
@@ -282,7 +316,9 @@ def render_checklist(env, spec, searchable=True):
         if not field.get("group"):
             out += _field_html(sid, field)
     if spec.get("decision"):
-        out.append('<div class="hb-checklist__result" data-checklist-result aria-live="polite"></div>')
+        # Focusable: a long result scrolls inside its capped height and must be readable by keyboard.
+        out.append('<div class="hb-checklist__result" data-checklist-result aria-live="polite" '
+                   'role="region" aria-label="自动判断结果" tabindex="0"></div>')
     out.append('<noscript><p>自动判断需要 JavaScript；不开 JavaScript 也可以打印本清单手工勾选。</p></noscript>')
     out.append("</div>")
     links = _links_markdown(env, spec)
@@ -348,6 +384,19 @@ def register(env):
             out.append(f"- [{spec['title']}]({relative(env, PAGES + spec['id'] + '.md')})：{spec['summary']}")
         out.append(f"- [个案记录表]({relative(env, RECORD_PAGE)})：{spec_of('case_record')['summary']}")
         return "\n".join(out) + "\n"
+
+    @env.macro
+    def programme_table(ident):
+        """The resource finder's programmes as a table: who runs each and which situations bring it up."""
+        spec = spec_of(ident)
+        texts = {item["id"]: item["text"] for group in spec["groups"] for item in group["items"]}
+        rows = ["| 项目 | 主管或经办 | 什么情况下建议查看 |", "| --- | --- | --- |"]
+        for programme in spec.get("programmes") or []:
+            when = "；".join(texts[i] for i in programme["when_any"])
+            unless = "；".join(texts[i] for i in programme.get("unless_any") or [])
+            cell = f"勾选了其中任何一项：{when}" + (f"（但勾选了“{unless}”时不列出）" if unless else "")
+            rows.append(f"| {_cell(programme['title'])} | {_cell(programme['who'])} | {_cell(cell)} |")
+        return "\n".join(rows) + "\n"
 
     @env.macro
     def checklist_index():

@@ -2,14 +2,18 @@
 
 from macros.datafiles import DATA, DataFileError, load_records
 from macros.links import relative
+from macros.pages import page_markdown, page_src
 
 REFERENCE_FIELDS = {"id": (str, True), "file": (str, False), "text": (str, True), "note": (str, False)}
 GLOSSARY_FIELDS = {"term": (str, True), "en": (str, True), "page": (str, True), "brief": (str, True)}
 BIBLIOGRAPHY_PAGE = "reference/bibliography.md"
-EXAM_BASIS = (
-    "本页“考点”依据上列来源整理；来源 s003 按初级《社会工作实务》教材的结构编写，未注明教材版次，"
-    "备考时请以当年考试大纲和指定教材为准。"
-)
+# One note per paper a page's 考点 boxes name, so the note never claims a basis the page does not use.
+EXAM_BASIS = {
+    "《社会工作综合能力》": "本页标为《社会工作综合能力》的“考点”，按该科目个案工作方法一章的备考笔记（文献 s003）整理；"
+                          "笔记未注明教材版次，备考时请以当年考试大纲和指定教材为准。",
+    "《社会工作实务》": "本页标为《社会工作实务》的“考点”，依据上列备考资料对该科目教材相应章节的整理；"
+                      "备考时请以当年考试大纲和指定教材为准。",
+}
 
 
 def references():
@@ -39,7 +43,7 @@ def register(env):
         """A 相关工具 box linking this page to calculators, checklists and practice, by id."""
         unknown = [i for i in ids if i not in targets]
         if unknown:
-            raise DataFileError(env.page.file.src_uri, "tools()", f"未知的工具编号 {', '.join(unknown)}")
+            raise DataFileError(page_src(env), "tools()", f"未知的工具编号 {', '.join(unknown)}")
         links = " · ".join(f"[{targets[i][1]}]({relative(env, targets[i][0])})" for i in ids)
         return f'!!! tip "相关工具"\n    {links}\n'
 
@@ -47,16 +51,17 @@ def register(env):
     def sources(*ids):
         """The page's 参考来源 section: each cited reference, linked to the bibliography."""
         if not ids:
-            raise DataFileError(DATA / "references.yml", env.page.file.src_uri, "sources() 至少要引用一条来源")
+            raise DataFileError(DATA / "references.yml", page_src(env), "sources() 至少要引用一条来源")
         unknown = [i for i in ids if i not in refs]
         if unknown:
-            raise DataFileError(DATA / "references.yml", env.page.file.src_uri, f"未知来源编号 {', '.join(unknown)}")
+            raise DataFileError(DATA / "references.yml", page_src(env), f"未知来源编号 {', '.join(unknown)}")
         bib = relative(env, BIBLIOGRAPHY_PAGE)
         # The bibliography page is the search hit for a reference; every page's copy is left out.
         lines = ["", "## 参考来源 {#sources data-search-exclude}", ""]
         lines += [f"{n}. {refs[i]['text']} [→ 文献 {i}]({bib}#ref-{i})" for n, i in enumerate(ids, 1)]
-        if '!!! exam' in env.markdown:
-            lines += ["", f"<small>{EXAM_BASIS}</small>"]
+        for paper, note in EXAM_BASIS.items():
+            if f'!!! exam "考点 · {paper}' in page_markdown(env):
+                lines += ["", f"<small>{note}</small>"]
         return "\n".join(lines) + "\n"
 
     @env.macro

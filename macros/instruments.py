@@ -7,6 +7,8 @@ body of a calculator page, markup per the calculator contract) and `instrument_l
 
 import html
 import json
+import posixpath
+import re
 
 from engine import instruments as rules
 from macros.batch import batch_section
@@ -44,7 +46,13 @@ MISSING_FIELDS = {"rule": (str, True), "min_answered": (int, False), "source": (
 BAND_FIELDS = {"min": (object, True), "max": (object, True), "label": (str, True), "source": (str, True),
                "next_step": (str, True)}
 FLAG_FIELDS = {"id": (str, True), "items": (list, True), "at_least": (int, True), "source": (str, True),
-               "summary": (str, True), "note": (str, True)}
+               "summary": (str, True), "note": (str, True), "follow_up": (dict, False)}
+# A red flag is a sentence, or {text, follow_up} when it should lead straight to a tool or page.
+RED_FLAG_FIELDS = {"text": (str, True), "follow_up": (dict, False)}
+# Where to go next when a flag is raised: a docs-relative page (optionally #anchor) and its link text.
+FOLLOW_UP_FIELDS = {"target": (str, True), "label": (str, True)}
+FOLLOW_UP_TARGET = re.compile(r"^(?!/)(?!.*(^|/)\.\.(/|$))[A-Za-z0-9_\-/.]+\.md(#[^\s#]+)?$")
+DOCS = DATA.parent / "docs"
 ITEM_FIELDS = {"key": (str, True), "text": (str, False), "lead": (str, False), "options": (list, False),
                "range": (dict, False), "anchors": (list, False), "checkboxes": (list, False),
                "optional": (bool, False)}
@@ -66,6 +74,19 @@ def _check_list_of_text(path, entry, values):
             raise DataFileError(path, entry, "列表中的每一项都应为非空文本")
 
 
+def _check_follow_up(path, entry, flag):
+    """A flag's follow_up must name a page of this site (MkDocs checks the anchor in the page's own copy of the link)."""
+    follow = flag.get("follow_up")
+    if follow is None:
+        return
+    check_fields(path, f"{entry}.follow_up", follow, FOLLOW_UP_FIELDS)
+    target = follow["target"]
+    if not FOLLOW_UP_TARGET.match(target):
+        raise DataFileError(path, f"{entry}.follow_up", f"target “{target}” 应为相对 docs/ 的 .md 路径，可带 #锚点，如 practice/checklists/crisis.md")
+    if not (DOCS / target.partition("#")[0]).is_file():
+        raise DataFileError(path, f"{entry}.follow_up", f"target “{target}” 指向的页面不存在")
+
+
 def _check_record(path, spec):
     """File-level rules (fields and types); structural rules live in engine/instruments.py."""
     check_fields(path, "（顶层）", spec, FIELDS)
@@ -77,8 +98,16 @@ def _check_record(path, spec):
     check_fields(path, "licence", spec["licence"], LICENCE_FIELDS)
     if not spec["citations"]:
         raise DataFileError(path, "citations", "至少要有一条文献")
-    for field in ("citations", "use_when", "not_when", "red_flags", "conflicts"):
+    for field in ("citations", "use_when", "not_when", "conflicts"):
         _check_list_of_text(path, field, spec.get(field) or [])
+    for position, flag in enumerate(spec.get("red_flags") or [], 1):
+        entry = f"red_flags 第 {position} 项"
+        if isinstance(flag, dict):
+            check_fields(path, entry, flag, RED_FLAG_FIELDS)
+            _check_list_of_text(path, entry, [flag["text"]])
+            _check_follow_up(path, entry, flag)
+        else:
+            _check_list_of_text(path, "red_flags", [flag])
     check_fields(path, "scoring", spec["scoring"], SCORING_FIELDS)
     check_fields(path, "scoring.missing", spec["scoring"]["missing"], MISSING_FIELDS)
     for position, item in enumerate(spec["items"], 1):
@@ -90,6 +119,7 @@ def _check_record(path, spec):
         check_fields(path, f"bands 第 {position} 档", band, BAND_FIELDS)
     for flag in spec.get("flags") or []:
         check_fields(path, f"flags（{flag.get('id') if isinstance(flag, dict) else '?'}）", flag, FLAG_FIELDS)
+        _check_follow_up(path, f"flags（{flag['id']}）", flag)
     for sub in spec.get("subscales") or []:
         check_fields(path, "subscales", sub, SUBSCALE_FIELDS)
     if "problem_list" in spec:
@@ -245,7 +275,30 @@ def _problem_list(spec):
     return out
 
 
-def calculator_html(spec):
+def _href(target, here, html_link):
+    """Relative link from the page folder `here` to a docs page; raw HTML needs the built .html name."""
+    page, _, anchor = target.partition("#")
+    rel = posixpath.relpath(page, here or ".")
+    if html_link:
+        rel = rel[:-3] + ".html"
+    return rel + (f"#{anchor}" if anchor else "")
+
+
+def _follow_html(flag, here):
+    follow = flag.get("follow_up")
+    if not follow:
+        return ""
+    return f' <a class="hb-flag__follow" href="{_e(_href(follow["target"], here, True))}">{_e(follow["label"])}</a>'
+
+
+def _follow_md(flag, here):
+    follow = flag.get("follow_up")
+    if not follow:
+        return ""
+    return f" [{_md(follow['label'])}]({_href(follow['target'], here, False)})"
+
+
+def calculator_html(spec, here="scales"):
     """The calculator root, exactly per the markup contract; one line per element, no blank lines."""
     sid = spec["id"]
     abbr = spec["names"]["abbr"]
@@ -271,7 +324,7 @@ def calculator_html(spec):
         out.append(f'<div data-band-note="{index}" hidden><p><strong>{_e(band["label"])}</strong>：'
                    f'{_e(band["next_step"])}</p></div>')
     for flag in spec.get("flags") or []:
-        out.append(f'<div data-flag-note="{_e(flag["id"])}" hidden><p>{_e(flag["note"])}</p></div>')
+        out.append(f'<div data-flag-note="{_e(flag["id"])}" hidden><p>{_e(flag["note"])}{_follow_html(flag, here)}</p></div>')
     if spec["scoring"]["missing"]["rule"] == "mean_substitution":
         out.append(f'<div data-flag-note="prorated" hidden><p>有缺答，已按缺项规则补足计分：'
                    f'{_e(spec["scoring"]["missing"]["text"])}</p></div>')
@@ -315,12 +368,15 @@ def _band_table(spec):
     return rows
 
 
-def _flag_notes(spec):
+def _flag_notes(spec, here="scales"):
     out = []
     for flag in spec.get("flags") or []:
-        out += [f'!!! danger "警示：{_e(flag["summary"])}"', _indent(_md(flag["note"]) + f"（来源：{_md(flag['source'])}）"), ""]
+        out += [f'!!! danger "警示：{_e(flag["summary"])}"',
+                _indent(_md(flag["note"]) + f"（来源：{_md(flag['source'])}）" + _follow_md(flag, here)), ""]
     if spec.get("red_flags"):
-        out += ['!!! warning "需要立即关注的情形"', _indent(_bullets(spec["red_flags"])), ""]
+        lines = [f"- {_md(flag['text'])}{_follow_md(flag, here)}" if isinstance(flag, dict) else f"- {_md(flag)}"
+                 for flag in spec["red_flags"]]
+        out += ['!!! warning "需要立即关注的情形"', _indent("\n".join(lines)), ""]
     return out
 
 
@@ -343,7 +399,7 @@ def _scoring_section(spec):
     return out
 
 
-def render(spec):
+def render(spec, here="scales"):
     """The whole body of an instrument page (everything after the page title)."""
     names = spec["names"]
     licence = spec["licence"]
@@ -371,8 +427,8 @@ def render(spec):
                         "再把分值录入下方。"), ""]
     if spec.get("wording_note"):
         out += ['??? note "关于条目措辞"', _indent(_md(spec["wording_note"])), ""]
-    out += [_md(spec["instructions"]), "", calculator_html(spec), ""]
-    out += ["## 结果解读", ""] + _band_table(spec) + _flag_notes(spec)
+    out += [_md(spec["instructions"]), "", calculator_html(spec, here), ""]
+    out += ["## 结果解读", ""] + _band_table(spec) + _flag_notes(spec, here)
     out += _scoring_section(spec)
     out += batch_section(spec)
     out += ["## 出处与许可", "", f"**许可：** {_md(licence['text'])}", "", "**文献：**", "",
@@ -406,7 +462,7 @@ def register(env):
         """The whole body of an instrument page: form, result area, interpretation, scoring key, sources."""
         if instrument_id not in specs:
             raise DataFileError(INSTRUMENT_DIR, env.page.file.src_uri, f"未知量表 {instrument_id!r}")
-        return render(specs[instrument_id])
+        return render(specs[instrument_id], posixpath.dirname(env.page.file.src_uri))
 
     @env.macro
     def instrument_list():

@@ -2,10 +2,12 @@
 
 import posixpath
 
+from macros.pages import page_src
+
 
 def relative(env, target):
     """Path from the page being rendered to `target` (docs-relative, may carry #anchor)."""
     path, _, anchor = target.partition("#")
-    here = posixpath.dirname(env.page.file.src_uri)
+    here = posixpath.dirname(page_src(env))
     rel = posixpath.relpath(path, here or ".")
     return rel + (f"#{anchor}" if anchor else "")

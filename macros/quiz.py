@@ -9,6 +9,7 @@ from pathlib import Path
 
 from macros.content import references
 from macros.datafiles import DATA, DataFileError, check_fields, load_records, load_yaml
+from macros.pages import page_src
 
 DOCS = DATA.parent / "docs"
 CHAPTERS = {"overview": "医务社会工作概论", "process": "通用过程模式", "casework": "个案工作方法",
@@ -321,7 +322,7 @@ def register(env):
     def practice_set(chapter):
         """Chapter practice: every question of one chapter, answered one at a time."""
         if chapter not in CHAPTERS:
-            raise DataFileError(DATA / "questions", env.page.file.src_uri, f"未知章节 {chapter}")
+            raise DataFileError(DATA / "questions", page_src(env), f"未知章节 {chapter}")
         return _root("practice", set=chapter)
 
     @env.macro

@@ -2,6 +2,7 @@
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -29,6 +30,7 @@ def built_site(runtime):
         env = {**os.environ, "HANDBOOK_RUNTIME": runtime, "NO_MKDOCS_2_WARNING": "1"}
         subprocess.run([str(ROOT / ".venv/bin/mkdocs"), "build", "--strict", "--quiet", "-d", str(directory)],
                        cwd=ROOT, env=env, check=True)
+        subprocess.run([sys.executable, "-m", "tools.postbuild", str(directory)], cwd=ROOT, env=env, check=True)
     if not (directory / "index.html").exists():
         pytest.fail(f"{directory} 未构建：请用 make test 运行测试")
     return directory

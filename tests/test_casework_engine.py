@@ -182,4 +182,5 @@ def test_spec_without_marked_items_raises(specs):
 
 def test_decision_table_matches_the_data(specs):
     used = sorted({s["decision"] for s in specs.values() if s.get("decision")})
-    assert used == casework.decision_ids() == ["closure_readiness", "plan_completeness", "referral"]
+    assert used == casework.decision_ids() == ["closure_readiness", "crisis_response", "discharge_readiness",
+                                               "plan_completeness", "referral", "resource_finder"]

@@ -17,7 +17,7 @@ DATA = ROOT / "data" / "checklists"
 EXPECTED = {
     "intake", "assessment", "strengths", "service_plan", "agreement", "session_habits", "intervention",
     "resource_map", "evaluation", "closing", "follow_up", "family_meeting", "palliative_audit", "online_ethics",
-    "case_record", "group_plan",
+    "case_record", "group_plan", "crisis", "discharge", "resources",
 }
 
 
@@ -122,6 +122,23 @@ def test_group_plan_follows_the_five_periods_and_screens_members(specs):
     assert "e-mzt095" in spec["sources"]
     assert {link["target"].partition("#")[0] for link in spec["links"]} >= {"ethics/groups.md"}
     assert {f["group"] for f in spec["fields"]} <= {g["id"] for g in spec["groups"]}
+def test_hospital_tools_keep_their_lists_in_one_group_each(specs):
+    """The crisis and discharge decisions read roles; each role is one block on the page."""
+    for sid, gid, role in [("crisis", "immediate", "immediate_step"), ("crisis", "after", "follow_step"),
+                           ("discharge", "factors", "risk_factor")]:
+        assert group(specs[sid], gid)["items"] == with_role(specs[sid], role)
+    indicators = with_role(specs["crisis"], "risk_indicator") + with_role(specs["crisis"], "emergency_indicator")
+    assert {i["id"] for i in group(specs["crisis"], "indicators")["items"]} == {i["id"] for i in indicators}
+    situations = {i["id"] for i in with_role(specs["resources"], "situation")}
+    for programme in specs["resources"]["programmes"]:
+        assert set(programme["when_any"]) <= situations and programme["who"] and programme["reason"]
+
+
+def test_programme_table_renders_every_programme(env, specs):
+    out = env.render("practice/checklists/resources.md", "programme_table", "resources")
+    for programme in specs["resources"]["programmes"]:
+        assert programme["title"] in out and programme["who"] in out
+    assert out.count("\n| ") == len(specs["resources"]["programmes"]) + 1
 
 
 def test_every_checklist_has_its_page():
@@ -238,6 +255,15 @@ BROKEN = [
     ("field in unknown group", "assessment", _field_group, "need_physical", "nowhere"),
     ("bad id", "agreement", lambda d: group(d, "parts")["items"][0].update(id="Goals-1"), "Goals-1", "小写字母"),
     ("order not an integer", "agreement", _set("order", "5"), "agreement", "整数"),
+    ("programme names an unknown situation", "resources",
+     lambda d: d["programmes"][0].update(when_any=["no_such_situation"]), "enrol", "no_such_situation"),
+    ("programme rule-out names a non-situation", "resources",
+     lambda d: d["programmes"][1].update(unless_any=["nowhere"]), "settle", "nowhere"),
+    ("programme without conditions", "resources", lambda d: d["programmes"][0].update(when_any=[]), "enrol", "when_any"),
+    ("programme without a reason", "resources", lambda d: d["programmes"][0].pop("reason"), "enrol", "reason"),
+    ("duplicate programme id", "resources", lambda d: d["programmes"][1].update(id="enrol"), "enrol", "重复"),
+    ("resource finder without programmes", "resources", _drop("programmes"), "resources", "programmes"),
+    ("programmes on another decision", "closing", _set("programmes", []), "closing", "programmes"),
 ]
 
 

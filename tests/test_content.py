@@ -2,14 +2,12 @@
 
 import re
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 import yaml
-from mkdocs.exceptions import PluginError
 
 from macros import quiz
-from tools import build_hooks
+from tools import postbuild
 
 REQUIRED_DIR = Path(__file__).parent / "required"
 
@@ -50,21 +48,23 @@ def test_chapter_page_has_abstract_first_and_sources_last(site_dir, src):
     html = (site_dir / src.replace(".md", ".html")).read_text(encoding="utf-8")
     article = html.split("</h1>", 1)[1]
     assert article.lstrip().startswith('<div class="admonition abstract">'), src
-    assert build_hooks.SOURCES.search(article), src
-
-
-def fake_page(src):
-    return SimpleNamespace(file=SimpleNamespace(src_uri=src))
+    assert postbuild.SOURCES.search(article), src
 
 
 def test_build_stops_on_page_without_abstract():
-    with pytest.raises(PluginError, match="提要"):
-        build_hooks.on_page_content("<h1>x</h1><p>正文</p><h2 id=\"sources\">参考来源</h2>", fake_page("casework/x.md"), {}, None)
+    with pytest.raises(postbuild.PostBuildError, match="提要"):
+        postbuild.check_page("casework/x.html", '<h1>x</h1><p>正文</p><h2 id="sources">参考来源</h2>')
 
 
 def test_build_stops_on_page_without_sources():
-    with pytest.raises(PluginError, match="参考来源"):
-        build_hooks.on_page_content('<h1>x</h1><div class="admonition abstract">提要</div><p>正文</p>', fake_page("support/x.md"), {}, None)
+    with pytest.raises(postbuild.PostBuildError, match="参考来源"):
+        postbuild.check_page("support/x.html", '<h1>x</h1><div class="admonition abstract">提要</div><p>正文</p>')
+
+
+def test_build_stops_on_page_with_a_section_after_sources():
+    with pytest.raises(postbuild.PostBuildError, match="最后一节"):
+        postbuild.check_page("support/x.html", '<h1>x</h1><div class="admonition abstract">提要</div>'
+                             '<h2 id="sources">参考来源</h2><h2 id="more">又一节</h2>')
 
 
 def test_glossary_terms_all_link_into_the_handbook(site_dir):

@@ -1,6 +1,7 @@
 """Instrument data files: all 17 validate, and each kind of broken spec is refused with a DataFileError
 that names the file, the entry and the rule."""
 
+import re
 import shutil
 
 import pytest
@@ -229,3 +230,33 @@ def test_rendered_page_follows_the_markup_contract(specs):
             assert "## 来源之间的分歧" in body
     dt = instruments.render(specs["nccn_dt"])
     assert 'name="nccn_dt-problem"' in dt and dt.count('data-item="1"') == 11
+
+
+def test_harm_flags_lead_to_the_crisis_checklist(specs):
+    """PHQ-9 item 9 and every red flag about self-harm carry a follow-up link to the crisis checklist."""
+    assert specs["phq9"]["flags"][0]["follow_up"]["target"] == "practice/checklists/crisis.md"
+    calc = instruments.calculator_html(specs["phq9"])
+    note = re.search(r'<div data-flag-note="item9" hidden><p>.*?</p></div>', calc).group(0)
+    assert 'href="../practice/checklists/crisis.html"' in note
+    for sid in ("phq9", "gad7", "esasr", "csi"):
+        linked = [f for f in specs[sid]["red_flags"] if isinstance(f, dict) and f.get("follow_up")]
+        assert linked and all(f["follow_up"]["target"] == "practice/checklists/crisis.md" for f in linked), sid
+        assert "](../practice/checklists/crisis.md)" in instruments.render(specs[sid])
+
+
+def test_follow_up_to_a_missing_page_is_refused(tmp_path):
+    def change(d):
+        d["flags"][0]["follow_up"] = {"target": "practice/checklists/nope.md", "label": "x"}
+    _refused(_broken(tmp_path, "phq9", change), "follow_up", "不存在")
+
+
+def test_follow_up_outside_the_docs_is_refused(tmp_path):
+    def change(d):
+        d["red_flags"][1]["follow_up"]["target"] = "https://example.org/crisis.md"
+    _refused(_broken(tmp_path, "phq9", change), "red_flags 第 2 项", "相对 docs/")
+
+
+def test_red_flag_mapping_needs_text(tmp_path):
+    def change(d):
+        d["red_flags"][1].pop("text")
+    _refused(_broken(tmp_path, "phq9", change), "red_flags 第 2 项", "text")

@@ -1,5 +1,6 @@
 """The foundation: Chinese search, no third-party requests, offline use, phone layout."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -64,8 +65,9 @@ def test_no_page_requests_another_host(page, context, base_url, site_dir):
 
 def test_works_offline_after_one_visit(browser, base_url):
     with offline_after_first_visit(browser, base_url) as page:
-        page.goto(base_url + "casework/closing.html")
-        expect(page.locator("h1")).to_contain_text("结案")
+        # Tools are saved on the first visit; reading pages as they are read (tests/test_offline.py).
+        page.goto(base_url + "practice/checklists/intake.html")
+        expect(page.locator("[data-checklist='intake']")).to_have_count(1)
         hrefs = search(page, "同理", "interview/empathy.html")
         assert any("interview/empathy.html" in h for h in hrefs)
         # Without the cache the navigation above would have failed: prove we really were offline.
@@ -94,3 +96,20 @@ def test_print_expands_collapsed_blocks_and_hides_navigation(page, base_url):
     page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
     expect(page.locator("#inside")).to_be_visible()
     expect(page.locator(".md-sidebar--primary")).to_be_hidden()
+
+
+def test_phone_drawer_reaches_every_main_section_from_a_chapter_page(page, base_url):
+    """Navigation pruning leaves out other chapters' pages, never the way to them."""
+    page.goto(base_url + "casework/intake.html")
+    page.locator("label.md-header__button[for='__drawer']").click()
+    # The drawer opens on the current chapter; its back arrows uncheck these toggles.
+    page.evaluate(
+        "document.querySelectorAll('.md-sidebar--primary input.md-nav__toggle').forEach((t) => { t.checked = false; })"
+    )
+    top = page.locator(".md-sidebar--primary .md-nav--primary > .md-nav__list > .md-nav__item > .md-nav__link")
+    expect(top.filter(has_text="量表计算器")).to_be_visible()
+    titles = [t.strip() for t in top.all_inner_texts()]
+    for section in ("首页", "手册", "量表计算器", "实务工具"):
+        assert section in titles, titles
+    top.filter(has_text="量表计算器").click()
+    expect(page).to_have_url(re.compile(r"/scales/"))

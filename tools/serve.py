@@ -12,8 +12,14 @@ import http.server
 import threading
 from pathlib import Path
 
-TYPES = {".mjs": "text/javascript", ".js": "text/javascript", ".wasm": "application/wasm",
-         ".json": "application/json", ".py": "text/plain; charset=utf-8", ".zip": "application/zip"}
+TYPES = {
+    ".mjs": "text/javascript",
+    ".js": "text/javascript",
+    ".wasm": "application/wasm",
+    ".json": "application/json",
+    ".py": "text/plain; charset=utf-8",
+    ".zip": "application/zip",
+}
 COMPRESSIBLE = {".html", ".css", ".js", ".mjs", ".json", ".py", ".svg", ".xml", ".txt", ".wasm", ".map"}
 SITE_URL = "https://msw-handbook.invalid/"  # mkdocs.yml site_url
 _compressed = {}

@@ -26,7 +26,11 @@ const ready = (async () => {
   const [py, pack] = await Promise.all([startRuntime(), text("assets/engine/engine.json").then(JSON.parse)]);
   py.FS.mkdir("/engine");
   py.FS.mkdir("/engine/data");
-  for (const [name, source] of Object.entries(pack.modules)) py.FS.writeFile("/engine/" + name, source);
+  // MicroPython builds ship the modules as bytecode (.mpy, base64), Pyodide builds as sources.
+  const bytes = (b64) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  for (const [name, source] of Object.entries(pack.modules)) {
+    py.FS.writeFile("/engine/" + name, name.endsWith(".mpy") ? bytes(source) : source);
+  }
   for (const [name, data] of Object.entries(pack.data)) py.FS.writeFile("/engine/data/" + name + ".json", JSON.stringify(data));
   py.runPython("import sys\nif '/' not in sys.path:\n    sys.path.insert(0, '/')\n");
   const bridge = py.pyimport("engine.bridge");

@@ -5,11 +5,150 @@
   var root = new URL("../../", document.currentScript.src);
   window.handbookRoot = root.href;
 
-  if ("serviceWorker" in navigator && /^https?:$/.test(location.protocol)) {
+  var offline = "serviceWorker" in navigator && /^https?:$/.test(location.protocol);
+  if (offline) {
     window.addEventListener("load", function () {
-      navigator.serviceWorker.register(new URL("sw.js", root)).catch(function () {
+      navigator.serviceWorker.register(new URL("sw.js", root)).then(watchUpdates, function () {
         /* offline support is a bonus; the page works without it */
       });
+    });
+  }
+
+  // A small line at the foot of the page once this build is saved on the device.
+  function showOfflineReady() {
+    if (!offline || !navigator.serviceWorker.controller) return;
+    var footer = document.querySelector(".md-footer-meta__inner");
+    if (!footer || footer.querySelector(".hb-offline-ready")) return;
+    var badge = document.createElement("span");
+    badge.className = "hb-offline-ready";
+    badge.setAttribute("role", "status");
+    badge.style.cssText = "font-size:.7rem;opacity:.8;padding:.4rem .6rem;align-self:center";
+    badge.textContent = "✓ 可离线使用";
+    footer.appendChild(badge);
+  }
+
+  // A new build waits until the reader asks for it; then every open page reloads on the new build,
+  // so no page runs with scripts of another build.
+  var reloading = false;
+  function watchUpdates(registration) {
+    navigator.serviceWorker.ready.then(showOfflineReady);
+    // The first worker takes over a page already running on its build; a later one never does.
+    var controller = navigator.serviceWorker.controller;
+    navigator.serviceWorker.addEventListener("controllerchange", function () {
+      if (controller && !reloading) { reloading = true; location.reload(); }
+      controller = navigator.serviceWorker.controller;
+      showOfflineReady();
+    });
+    function offer(worker) {
+      if (!worker || !navigator.serviceWorker.controller || document.querySelector(".hb-update")) return;
+      // Announced once by screen readers (a live region), tapped like any button.
+      var region = document.createElement("div");
+      region.setAttribute("role", "status");
+      region.style.cssText = "position:fixed;left:50%;bottom:1rem;transform:translateX(-50%);z-index:10;" +
+        "max-width:calc(100% - 2rem)";
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "hb-update md-button md-button--primary";
+      button.style.fontSize = ".8rem";
+      button.textContent = "新版本可用，点此刷新";
+      region.appendChild(button);
+      button.addEventListener("click", function () {
+        button.disabled = true;
+        button.textContent = "正在切换到新版本……";
+        worker.postMessage("skip-waiting");
+      });
+      document.body.appendChild(region);
+    }
+    offer(registration.waiting);
+    registration.addEventListener("updatefound", function () {
+      var worker = registration.installing;
+      worker.addEventListener("statechange", function () {
+        if (worker.state === "installed") offer(worker);
+      });
+    });
+  }
+
+  function kb(bytes) {
+    return bytes >= 1048576 ? (bytes / 1048576).toFixed(1) + " MB" : Math.ceil(bytes / 1024) + " KB";
+  }
+
+  function catalogue() {
+    return fetch(new URL("assets/offline.json", root)).then(function (r) {
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      return r.json();
+    });
+  }
+
+  // Privacy page: save every page of the handbook at once, with its download size shown first.
+  function wireSaveAll() {
+    var box = document.querySelector("[data-offline-save]");
+    if (!box || box.querySelector("button")) return;
+    if (!offline) {
+      box.textContent = "离线保存需要通过网址（http 或 https）打开本站，从本地文件打开时不可用。";
+      return;
+    }
+    catalogue().then(function (data) {
+      var pages = data.pages.filter(function (p) { return !p.shell; });
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "md-button";
+      button.textContent = "保存整本手册供离线使用（" + pages.length + " 页，约 " + kb(data.save_bytes) + "）";
+      var status = document.createElement("p");
+      status.setAttribute("role", "status");
+      button.addEventListener("click", function () {
+        button.disabled = true;
+        var done = 0, failed = 0;
+        navigator.serviceWorker.ready.then(function () {
+          return pages.reduce(function (chain, page) {
+            return chain.then(function () {
+              return fetch(new URL(page.url, root)).then(function (r) { if (!r.ok) failed++; }, function () { failed++; })
+                .then(function () { done++; status.textContent = "正在保存：" + done + " / " + pages.length; });
+            });
+          }, Promise.resolve());
+        }).then(function () {
+          status.textContent = failed ? "已保存 " + (done - failed) + " 页，" + failed + " 页未能保存，请联网后再试。"
+            : "整本手册已保存（" + done + " 页），断网时也能阅读。";
+          button.disabled = false;
+        });
+      });
+      box.textContent = "";
+      box.append(button, status);
+    }, function () {
+      box.textContent = "暂时无法读取页面清单，请联网后刷新本页。";
+    });
+  }
+
+  // Offline fallback page: list what this device has saved, by the titles the build recorded.
+  function wireFallback() {
+    var list = document.querySelector("[data-offline-list]");
+    if (!list || list.querySelector("ul")) return;
+    var from = new URLSearchParams(location.search).get("from");
+    var retry = document.querySelector("[data-offline-retry]");
+    if (retry && from && !/^[a-z]+:|^\/\//i.test(from)) retry.href = new URL(from, root).href;
+    Promise.all([catalogue(), "caches" in window ? caches.keys() : []]).then(function (results) {
+      var names = results[1].filter(function (n) { return n.indexOf("hb-") === 0; });
+      return Promise.all(names.map(function (n) { return caches.open(n).then(function (c) { return c.keys(); }); }))
+        .then(function (keys) {
+          var saved = {};
+          keys.forEach(function (k) { k.forEach(function (r) { saved[r.url] = true; }); });
+          var ul = document.createElement("ul");
+          results[0].pages.forEach(function (p) {
+            var href = new URL(p.url, root).href;
+            if (!saved[href]) return;
+            var li = document.createElement("li");
+            var a = document.createElement("a");
+            a.href = href;
+            a.textContent = p.title || p.url;
+            li.appendChild(a);
+            ul.appendChild(li);
+          });
+          var heading = document.createElement("p");
+          heading.textContent = "本机已保存 " + ul.children.length + " 页：";
+          list.textContent = "";
+          list.append(heading, ul);
+        });
+    }).catch(function () {
+      list.textContent = "无法读取本机保存的页面。";
     });
   }
 
@@ -37,6 +176,9 @@
     ["[data-batch]", "assets/js/batch.js"],
   ];
   function wire() {
+    showOfflineReady();
+    wireSaveAll();
+    wireFallback();
     features.forEach(function (f) {
       if (document.querySelector(f[0])) {
         import(new URL(f[1], root).href).then(function (m) { m.wire(document); });

