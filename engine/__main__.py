@@ -56,8 +56,17 @@ def read_table(path, spec, id_columns, encoding=None):
     except OSError as error:
         raise Refused("无法读取文件 " + name + "：" + (error.strerror or str(error))) from None
     if size > batch.MAX_BYTES:
-        raise Refused("文件 " + name + " 有 " + _mb(size) + "，超过上限 " + _mb(batch.MAX_BYTES)
-                      + "（约 " + str(batch.MAX_ROWS) + " 行）；请拆成几个文件。")
+        raise Refused(
+            "文件 "
+            + name
+            + " 有 "
+            + _mb(size)
+            + "，超过上限 "
+            + _mb(batch.MAX_BYTES)
+            + "（约 "
+            + str(batch.MAX_ROWS)
+            + " 行）；请拆成几个文件。"
+        )
     with open(path, "rb") as handle:
         data = handle.read()
     if encoding is not None:
@@ -84,13 +93,17 @@ def read_table(path, spec, id_columns, encoding=None):
         header, rows = _parse(text, name)
         plan = batch.check_header(spec, header, id_columns)
     except (UnicodeDecodeError, Refused, batch.BatchError):
-        raise Refused("无法识别文件 " + name + " 的编码：既不是 UTF-8，也不是 GB18030/GBK。" + _encoding_hint()) from None
+        raise Refused(
+            "无法识别文件 " + name + " 的编码：既不是 UTF-8，也不是 GB18030/GBK。" + _encoding_hint()
+        ) from None
     return header, rows, plan, "gb18030"
 
 
 def _encoding_hint():
-    return ("请在 Excel 中“另存为”→“CSV UTF-8（逗号分隔）”，或“CSV（逗号分隔）”（中文版 Excel 为 GBK 编码）；"
-            "也可用 --encoding utf-8 或 --encoding gb18030 指定。")
+    return (
+        "请在 Excel 中“另存为”→“CSV UTF-8（逗号分隔）”，或“CSV（逗号分隔）”（中文版 Excel 为 GBK 编码）；"
+        "也可用 --encoding utf-8 或 --encoding gb18030 指定。"
+    )
 
 
 def _mb(size):
@@ -133,9 +146,11 @@ def cmd_score(args):
         if entry["result"] is None:
             _say(entry["message"])
     total = len(scored["results"])
-    _say("%s：共 %d 行，计分 %d 行，未完成 %d 行，无效 %d 行（编码 %s）；结果写入 %s" % (
-        spec["names"]["abbr"], total, total - scored["invalid"] - scored["incomplete"], scored["incomplete"],
-        scored["invalid"], used, target))
+    done = total - scored["invalid"] - scored["incomplete"]
+    _say(
+        f"{spec['names']['abbr']}：共 {total} 行，计分 {done} 行，未完成 {scored['incomplete']} 行，"
+        f"无效 {scored['invalid']} 行（编码 {used}）；结果写入 {target}"
+    )
     return INVALID_ROWS if scored["invalid"] else OK
 
 
@@ -154,7 +169,9 @@ def _paired_results(spec, path, id_column, encoding, which):
         elif not key:
             problems.append(which + "：第 " + str(entry["row"]) + " 行没有编号，不能配对。")
         elif key in results:
-            raise Refused(which + "文件中编号“" + key + "”出现不止一次（第 " + str(entry["row"]) + " 行）；配对要求每人一行。")
+            raise Refused(
+                which + "文件中编号“" + key + "”出现不止一次（第 " + str(entry["row"]) + " 行）；配对要求每人一行。"
+            )
         elif entry["result"]["complete"]:
             results[key] = entry["result"]
         else:
@@ -181,23 +198,45 @@ def cmd_prepost(args):
 
 def report_text(spec, s):
     abbr = spec["names"]["abbr"]
-    lines = [abbr + " 前后测配对汇总（按编号配对，只计两次都完成的受访者）",
-             "配对人数：" + str(s["n"]) + "（只有前测 " + str(s["only_before"]) + " 人，只有后测 " + str(s["only_after"])
-             + " 人，未计入）"]
+    lines = [
+        abbr + " 前后测配对汇总（按编号配对，只计两次都完成的受访者）",
+        "配对人数："
+        + str(s["n"])
+        + "（只有前测 "
+        + str(s["only_before"])
+        + " 人，只有后测 "
+        + str(s["only_after"])
+        + " 人，未计入）",
+    ]
     if s["n"] == 0:
         lines.append("没有可配对的受访者，无法汇总。")
         return "\n".join(lines)
     lines.append("前测：平均 " + s["mean_before"] + "，中位数 " + s["median_before"])
     lines.append("后测：平均 " + s["mean_after"] + "，中位数 " + s["median_after"])
-    lines.append("平均变化（后测 − 前测）：" + s["mean_change"] + "（"
-                 + ("分数越高越好" if spec["higher_is_better"] else "分数越低越好") + "）")
+    lines.append(
+        "平均变化（后测 − 前测）："
+        + s["mean_change"]
+        + "（"
+        + ("分数越高越好" if spec["higher_is_better"] else "分数越低越好")
+        + "）"
+    )
     t = s["threshold"]
     if t is None:
         lines.append("本量表没有本手册采用的已发表变化阈值，只给出数字，不判断个人变化是否有意义。")
     else:
-        lines.append("按已发表阈值（" + t["kind"] + "：" + str(t["change"]) + " 分）：好转 " + str(s["improved"])
-                     + " 人，变差 " + str(s["worsened"]) + " 人，其余 " + str(s["n"] - s["improved"] - s["worsened"])
-                     + " 人变化未达阈值。")
+        lines.append(
+            "按已发表阈值（"
+            + t["kind"]
+            + "："
+            + str(t["change"])
+            + " 分）：好转 "
+            + str(s["improved"])
+            + " 人，变差 "
+            + str(s["worsened"])
+            + " 人，其余 "
+            + str(s["n"] - s["improved"] - s["worsened"])
+            + " 人变化未达阈值。"
+        )
         lines.append("阈值来源：" + t["source"])
     lines.append("平均数和中位数保留两位小数，四舍五入（.5 进位）。")
     return "\n".join(lines)

@@ -34,8 +34,11 @@ def item_columns(spec):
 
 
 def output_columns(spec):
-    return ([COL_TOTAL] + [SUB_PREFIX + sub["name"] for sub in spec.get("subscales", [])]
-            + [COL_BAND, COL_FLAGS, COL_MESSAGE])
+    return (
+        [COL_TOTAL]
+        + [SUB_PREFIX + sub["name"] for sub in spec.get("subscales", [])]
+        + [COL_BAND, COL_FLAGS, COL_MESSAGE]
+    )
 
 
 def template_header(spec, id_columns=None):
@@ -70,9 +73,19 @@ def check_header(spec, header, id_columns=None):
         raise BatchError("表头第 " + str(header.index("") + 1) + " 列没有列名。")
     unknown = [name for name in header if name not in keys and name not in ids and name not in written]
     if unknown:
-        raise BatchError("表头中有 " + abbr + " 不认识的列：" + _names(unknown) + "。" + abbr + " 的条目列为 "
-                         + instruments.key_list_text(keys) + "；编号等要原样保留的列请用 --id 指明（默认只认“"
-                         + DEFAULT_ID + "”）。")
+        raise BatchError(
+            "表头中有 "
+            + abbr
+            + " 不认识的列："
+            + _names(unknown)
+            + "。"
+            + abbr
+            + " 的条目列为 "
+            + instruments.key_list_text(keys)
+            + "；编号等要原样保留的列请用 --id 指明（默认只认“"
+            + DEFAULT_ID
+            + "”）。"
+        )
     required = [item["key"] for item in instruments.required_items(spec)]
     missing = [key for key in required if key not in seen]
     if missing:
@@ -88,20 +101,17 @@ def check_header(spec, header, id_columns=None):
 
 
 def _blank(cells):
-    for cell in cells:
-        if cell.strip():
-            return False
-    return True
+    return all(not cell.strip() for cell in cells)
 
 
 def _number_text(value, spec):
     places = instruments.decimals(spec)
     if places == 0:
         return str(int(value))
-    units = instruments.to_units(value, 10 ** places)
+    units = instruments.to_units(value, 10**places)
     sign = "-" if units < 0 else ""
     units = abs(units)
-    return sign + str(units // 10 ** places) + "." + str(units % 10 ** places + 10 ** places)[1:]
+    return sign + str(units // 10**places) + "." + str(units % 10**places + 10**places)[1:]
 
 
 def _row_label(number, plan, cells):
@@ -128,9 +138,19 @@ def score_row(spec, plan, cells, number):
 
     Returns (result or None, output cells, message). An invalid row has result None and no number.
     """
-    if len(cells) > plan["width"] and not _blank(cells[plan["width"]:]):
-        return None, None, (_row_label(number, plan, cells) + "：有 " + str(len(cells)) + " 个单元格，多于表头的 "
-                            + str(plan["width"]) + " 列（规则：每行的单元格数应与表头一致）。")
+    if len(cells) > plan["width"] and not _blank(cells[plan["width"] :]):
+        return (
+            None,
+            None,
+            (
+                _row_label(number, plan, cells)
+                + "：有 "
+                + str(len(cells))
+                + " 个单元格，多于表头的 "
+                + str(plan["width"])
+                + " 列（规则：每行的单元格数应与表头一致）。"
+            ),
+        )
     if len(cells) < plan["width"]:
         cells = cells + [""] * (plan["width"] - len(cells))
     label = _row_label(number, plan, cells)
@@ -149,8 +169,14 @@ def score_row(spec, plan, cells, number):
 
 def _message(spec, result, label):
     if not result["complete"]:
-        return label + "：未完成，缺第 " + "、".join(result["missing"]) + " 题，按 " + spec["names"]["abbr"] + \
-            " 的缺项规则不计总分。"
+        return (
+            label
+            + "：未完成，缺第 "
+            + "、".join(result["missing"])
+            + " 题，按 "
+            + spec["names"]["abbr"]
+            + " 的缺项规则不计总分。"
+        )
     text = label + "：已计分"
     if scoring.PRORATED in result["flags"]:
         text += "（缺第 " + "、".join(result["missing"]) + " 题，" + PRORATED_TEXT + "）"
@@ -198,8 +224,13 @@ def score_rows(spec, plan, rows, first_row=2):
             incomplete += 1
         out_rows.append(kept + result_cells + [message])
         results.append({"row": number, "cells": cells, "result": result, "message": message})
-    return {"header": plan["header"], "rows": out_rows, "results": results,
-            "invalid": invalid, "incomplete": incomplete}
+    return {
+        "header": plan["header"],
+        "rows": out_rows,
+        "results": results,
+        "invalid": invalid,
+        "incomplete": incomplete,
+    }
 
 
 def score_table(spec, header, rows, first_row=2, total=None, id_columns=None):
@@ -214,9 +245,14 @@ def score_table(spec, header, rows, first_row=2, total=None, id_columns=None):
         plan = check_header(spec, header, id_columns)
         scored = score_rows(spec, plan, rows, first_row)
     except BatchError as error:
-        raise scoring.ScoreError(str(error))
-    return {"header": scored["header"], "rows": scored["rows"], "invalid": scored["invalid"],
-            "incomplete": scored["incomplete"], "bad": [e["result"] is None for e in scored["results"]]}
+        raise scoring.ScoreError(str(error)) from None
+    return {
+        "header": scored["header"],
+        "rows": scored["rows"],
+        "invalid": scored["invalid"],
+        "incomplete": scored["incomplete"],
+        "bad": [e["result"] is None for e in scored["results"]],
+    }
 
 
 # ---------------------------------------------------------------- paired pre/post
@@ -233,7 +269,7 @@ def _median_units(values):
 
 def _fixed(numerator, denominator, places=2):
     """numerator / denominator as text with `places` decimals, rounded half up (integers only)."""
-    scale = 10 ** places
+    scale = 10**places
     value = (2 * numerator * scale + denominator) // (2 * denominator)
     sign = "-" if value < 0 else ""
     value = abs(value)
@@ -252,10 +288,19 @@ def paired_summary(spec, before, after, threshold=None):
     b = [instruments.to_units(before[key]["total"], scale) for key in ids]
     a = [instruments.to_units(after[key]["total"], scale) for key in ids]
     n = len(ids)
-    out = {"n": n, "only_before": len([k for k in before if k not in after]),
-           "only_after": len([k for k in after if k not in before]),
-           "mean_before": None, "mean_after": None, "median_before": None, "median_after": None,
-           "mean_change": None, "threshold": threshold, "improved": None, "worsened": None}
+    out = {
+        "n": n,
+        "only_before": len([k for k in before if k not in after]),
+        "only_after": len([k for k in after if k not in before]),
+        "mean_before": None,
+        "mean_after": None,
+        "median_before": None,
+        "median_after": None,
+        "mean_change": None,
+        "threshold": threshold,
+        "improved": None,
+        "worsened": None,
+    }
     if n == 0:
         return out
     out["mean_before"] = _fixed(sum(b), n * scale)

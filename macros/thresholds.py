@@ -8,8 +8,13 @@ from engine import instruments as rules
 from macros.datafiles import DATA, DataFileError, check_fields, load_yaml
 
 THRESHOLD_FILE = DATA / "thresholds.yml"
-FIELDS = {"instrument": (str, True), "change": (object, True), "kind": (str, True), "source": (str, True),
-          "note": (str, True)}
+FIELDS = {
+    "instrument": (str, True),
+    "change": (object, True),
+    "kind": (str, True),
+    "source": (str, True),
+    "note": (str, True),
+}
 
 
 def load(specs, path=None):

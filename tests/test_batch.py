@@ -15,9 +15,8 @@ import yaml
 
 from engine import batch, scoring
 from engine.__main__ import main
-from macros import instruments
+from macros import instruments, thresholds
 from macros.datafiles import DataFileError
-from macros import thresholds
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "golden"
@@ -44,7 +43,7 @@ def _write(path, header, rows, encoding="utf-8"):
 def _read(path):
     with open(path, encoding="utf-8-sig", newline="") as handle:
         table = list(csv.reader(handle))
-    return table[0], [dict(zip(table[0], row)) for row in table[1:]]
+    return table[0], [dict(zip(table[0], row, strict=False)) for row in table[1:]]
 
 
 def _score(tmp_path, capsys, argv):
@@ -79,7 +78,7 @@ def test_every_golden_case_through_the_csv_path(tmp_path, capsys, instrument, ca
     assert status == (1 if any("error" in c for c in rowed) else 0)
     notes = {f["id"]: f["summary"] for f in spec.get("flags", [])}
     notes[scoring.PRORATED] = batch.PRORATED_TEXT
-    for n, (case, row) in enumerate(zip(rowed, out_rows)):
+    for n, (case, row) in enumerate(zip(rowed, out_rows, strict=False)):
         line = f"第 {n + 2} 行（编号 c{n}）"
         texts = {key: (row[key] or None) for key in keys}
         if "error" in case:
@@ -121,8 +120,8 @@ def test_batch_results_are_score_results():
     plan = batch.check_header(spec, ["编号"] + batch.item_columns(spec))
     rows = [["a"] + ["1"] * 4 + ["2"] * 5 + ["3", "4", "2", "3", "1"], ["b"] + [""] * 14]
     scored = batch.score_rows(spec, plan, rows)
-    for entry, row in zip(scored["results"], rows):
-        answers = {k: (v or None) for k, v in zip(batch.item_columns(spec), row[1:])}
+    for entry, row in zip(scored["results"], rows, strict=False):
+        answers = {k: (v or None) for k, v in zip(batch.item_columns(spec), row[1:], strict=False)}
         assert entry["result"] == scoring.score(spec, answers)
 
 
@@ -131,8 +130,9 @@ def test_batch_results_are_score_results():
 ROW_TEXT = "编号,1,2,3,4,5,6,7,8,9\n张三,1,1,1,1,1,1,1,1,1\n李四,0,0,0,0,0,0,0,0,3\n"
 
 
-@pytest.mark.parametrize("encoding, shown", [("utf-8", "utf-8"), ("utf-8-sig", "utf-8"), ("gbk", "gb18030"),
-                                             ("gb18030", "gb18030")])
+@pytest.mark.parametrize(
+    "encoding, shown", [("utf-8", "utf-8"), ("utf-8-sig", "utf-8"), ("gbk", "gb18030"), ("gb18030", "gb18030")]
+)
 def test_encodings_are_detected(tmp_path, capsys, encoding, shown):
     path = tmp_path / "in.csv"
     path.write_bytes(ROW_TEXT.encode(encoding))
@@ -146,7 +146,10 @@ def test_encodings_are_detected(tmp_path, capsys, encoding, shown):
 def test_encoding_option(tmp_path, capsys):
     path = tmp_path / "in.csv"
     path.write_bytes(ROW_TEXT.encode("gbk"))
-    assert _score(tmp_path, capsys, ["score", "phq9", str(path), "--encoding", "gbk", "-o", str(tmp_path / "o.csv")])[0] == 0
+    assert (
+        _score(tmp_path, capsys, ["score", "phq9", str(path), "--encoding", "gbk", "-o", str(tmp_path / "o.csv")])[0]
+        == 0
+    )
     status, err = _score(tmp_path, capsys, ["score", "phq9", str(path), "--encoding", "utf-8"])
     assert status == 2 and "不是 utf-8 编码" in err
     status, err = _score(tmp_path, capsys, ["score", "phq9", str(path), "--encoding", "latin-1"])
@@ -201,8 +204,9 @@ def test_missing_and_extra_columns_are_named(tmp_path, capsys):
     path = _write(tmp_path / "in.csv", ["编号", "备注"] + PHQ, [["A", "门诊"] + ["0"] * 9])
     status, err = _score(tmp_path, capsys, ["score", "phq9", str(path)])
     assert status == 2 and "不认识的列：“备注”" in err and "--id" in err
-    status, err = _score(tmp_path, capsys, ["score", "phq9", str(path), "--id", "编号", "--id", "备注",
-                                            "-o", str(tmp_path / "o.csv")])
+    status, err = _score(
+        tmp_path, capsys, ["score", "phq9", str(path), "--id", "编号", "--id", "备注", "-o", str(tmp_path / "o.csv")]
+    )
     assert status == 0
     _, out = _read(tmp_path / "o.csv")
     assert out[0]["备注"] == "门诊" and out[0]["总分"] == "0"
@@ -261,7 +265,7 @@ def test_template_round_trip(tmp_path, capsys, instrument):
     status, err = _score(tmp_path, capsys, ["score", instrument, str(target), "-o", str(tmp_path / "o.csv")])
     assert status == 0, err
     _, out = _read(tmp_path / "o.csv")
-    expected = scoring.score(spec, dict(zip(batch.item_columns(spec), lowest)))
+    expected = scoring.score(spec, dict(zip(batch.item_columns(spec), lowest, strict=False)))
     assert out[0]["总分"] == batch._number_text(expected["total"], spec)
 
 
@@ -276,8 +280,12 @@ def test_template_round_trip(tmp_path, capsys, instrument):
 #   mean after (4+18+21)/3 = 43/3 = 14.33; median after of 4, 18, 21 = 18.00
 #   mean change (−5+3+9)/3 = 7/3 = 2.33
 BEFORE = [["P1"] + ["1"] * 9, ["P2"] + ["3"] * 5 + ["0"] * 4, ["P3"] + ["2"] * 6 + ["0"] * 3, ["P4"] + ["0"] * 9]
-AFTER = [["P1"] + ["1"] * 4 + ["0"] * 5, ["P2"] + ["3"] * 6 + ["0"] * 3, ["P3"] + ["3"] * 7 + ["0"] * 2,
-         ["P5"] + ["2"] * 9]
+AFTER = [
+    ["P1"] + ["1"] * 4 + ["0"] * 5,
+    ["P2"] + ["3"] * 6 + ["0"] * 3,
+    ["P3"] + ["3"] * 7 + ["0"] * 2,
+    ["P5"] + ["2"] * 9,
+]
 
 
 def test_prepost_hand_computed(tmp_path, capsys):
@@ -304,10 +312,20 @@ def test_prepost_without_threshold_gives_no_verdict():
     def result(total):
         return scoring.score(spec, {k: (1 if i < total else 0) for i, k in enumerate(keys)})
 
-    s = batch.paired_summary(spec, {"a": result(1), "b": result(2), "c": result(3), "d": result(4)},
-                             {"a": result(0), "b": result(0), "c": result(6), "d": result(4)}, None)
+    s = batch.paired_summary(
+        spec,
+        {"a": result(1), "b": result(2), "c": result(3), "d": result(4)},
+        {"a": result(0), "b": result(0), "c": result(6), "d": result(4)},
+        None,
+    )
     assert (s["n"], s["median_before"], s["mean_before"], s["median_after"], s["mean_after"], s["mean_change"]) == (
-        4, "2.50", "2.50", "2.00", "2.50", "0.00")
+        4,
+        "2.50",
+        "2.50",
+        "2.00",
+        "2.50",
+        "0.00",
+    )
     assert s["improved"] is None and s["worsened"] is None
 
 
@@ -342,8 +360,13 @@ def test_thresholds_file_is_checked(tmp_path):
 def test_python_dash_m_engine(tmp_path):
     path = tmp_path / "in.csv"
     path.write_bytes(ROW_TEXT.encode("gbk"))
-    done = subprocess.run([sys.executable, "-m", "engine", "score", "phq9", str(path)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "engine", "score", "phq9", str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     header, rows = _read(tmp_path / "in.scored.csv")
     assert rows[1]["警示"] == "第 9 题 > 0，需评估自杀风险"

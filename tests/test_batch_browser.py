@@ -46,8 +46,11 @@ def test_golden_cases_through_the_page_match_the_command_line(page, base_url, tm
     spec = SPECS[instrument]
     keys = batch.item_columns(spec)
     cases = yaml.safe_load((GOLDEN / f"{instrument}.yml").read_text(encoding="utf-8"))["cases"]
-    rows = [[f"c{n}"] + [_cell(c["answers"].get(k)) for k in keys] for n, c in enumerate(cases)
-            if set(c["answers"]) <= set(keys)]
+    rows = [
+        [f"c{n}"] + [_cell(c["answers"].get(k)) for k in keys]
+        for n, c in enumerate(cases)
+        if set(c["answers"]) <= set(keys)
+    ]
     source = _write(tmp_path / "in.csv", ["编号"] + keys, rows)
     status = main(["score", instrument, str(source), "-o", str(tmp_path / "cli.csv")])
     capsys.readouterr()
@@ -71,10 +74,12 @@ def test_encodings_limits_and_ten_thousand_rows(page, base_url):
     expect(page.locator(".hb-batch__bad")).to_contain_text("第 3 行（编号 李四），列“3”：第 3 题的值 “7” 超出范围")
     expect(page.locator("[data-batch-table] tbody tr").first).to_contain_text("轻度")
     _choose(page, "latin1.csv", "Identitée,1,2,3,4,5,6,7,8,9\nx,0,0,0,0,0,0,0,0,0\n".encode("latin-1"))
-    expect(status).to_have_text("无法识别文件“latin1.csv”的编码：既不是 UTF-8，也不是 GB18030/GBK。"
-                                "请在 Excel 中“另存为”“CSV UTF-8（逗号分隔）”或“CSV（逗号分隔）”后再试。")
+    expect(status).to_have_text(
+        "无法识别文件“latin1.csv”的编码：既不是 UTF-8，也不是 GB18030/GBK。"
+        "请在 Excel 中“另存为”“CSV UTF-8（逗号分隔）”或“CSV（逗号分隔）”后再试。"
+    )
     expect(page.locator("[data-batch-download]")).to_be_hidden()
-    _choose(page, "extra.csv", "编号,备注,1,2,3,4,5,6,7,8,9\n".encode("utf-8"))
+    _choose(page, "extra.csv", "编号,备注,1,2,3,4,5,6,7,8,9\n".encode())
     expect(status).to_contain_text("不认识的列：“备注”")
     _choose(page, "big.csv", b"x" * (batch.MAX_BYTES + 1))
     expect(status).to_contain_text("超过上限 5 MB")
