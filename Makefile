@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PY_OK  := $(VENV)/.installed
 JS_OK  := node_modules/.installed
 
-.PHONY: setup build serve test test-loaded bench lint clean
+.PHONY: setup build serve test test-loaded bench lint clean score
 
 setup: $(PY_OK) $(JS_OK)
 
@@ -34,6 +34,10 @@ test: build
 ## bench: speed, page weight and Lighthouse scores (not part of the tests)
 bench: build
 	$(BIN)/python tools/bench.py
+
+## score: score a CSV of responses, e.g. `make score INSTRUMENT=phq9 FILE=x.csv` (writes x.scored.csv)
+score: $(PY_OK)
+	$(BIN)/python -m engine score $(INSTRUMENT) $(FILE)
 
 ## lint: ruff (lint and format check) for Python, ESLint for the site's scripts and the Node tools
 lint: setup

@@ -39,6 +39,7 @@ FUNCTIONS = {
     "score": ("scoring", "score", "instruments"),
     "compare": ("scoring", "compare", "instruments"),
     "summary_line": ("scoring", "summary_line", "instruments"),
+    "score_table": ("batch", "score_table", "instruments"),
     "checklist": ("casework", "evaluate", "checklists"),
     "grade": ("quiz", "grade", None),
     "exam_score": ("quiz", "exam_score", None),

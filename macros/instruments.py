@@ -11,6 +11,7 @@ import posixpath
 import re
 
 from engine import instruments as rules
+from macros.batch import batch_section
 from macros.datafiles import DATA, DataFileError, check_fields, load_yaml
 from macros.links import relative
 
@@ -429,6 +430,7 @@ def render(spec, here="scales"):
     out += [_md(spec["instructions"]), "", calculator_html(spec, here), ""]
     out += ["## 结果解读", ""] + _band_table(spec) + _flag_notes(spec, here)
     out += _scoring_section(spec)
+    out += batch_section(spec)
     out += ["## 出处与许可", "", f"**许可：** {_md(licence['text'])}", "", "**文献：**", "",
             "\n".join(f"{n}. {_md(c)}" for n, c in enumerate(spec["citations"], 1)), "",
             f"**中文版：** {_md(spec['validation_zh'])}", ""]

@@ -173,6 +173,7 @@
     ["[data-instrument]", "assets/js/calculators.js"],
     ["[data-checklist]", "assets/js/checklists.js"],
     ["[data-quiz]", "assets/js/quiz.js"],
+    ["[data-batch]", "assets/js/batch.js"],
   ];
   function wire() {
     showOfflineReady();

@@ -1,0 +1,175 @@
+// Batch scoring on a calculator page: a CSV file chosen or dropped here is read on this device,
+// scored row by row by the engine in the worker (engine/batch.py, the same code as the command
+// line), shown as a table with invalid rows marked, and offered back as a scored CSV.
+import { call } from "./engine.js";
+
+const CHUNK = 500; // rows per worker call: small enough for the progress bar to move on a phone
+const SHOWN = 100; // rows drawn in the table (every invalid row is drawn as well)
+
+/** RFC 4180 CSV: quoted fields may hold commas, quotes ("") and line breaks. */
+export function parseCSV(text) {
+  const rows = [];
+  let row = [];
+  let cell = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') { cell += '"'; i++; }
+      else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"' && cell === "") quoted = true;
+    else if (ch === ",") { row.push(cell); cell = ""; }
+    else if (ch === "\n" || ch === "\r") {
+      if (ch === "\r" && text[i + 1] === "\n") i++;
+      row.push(cell); rows.push(row); row = []; cell = "";
+    } else cell += ch;
+  }
+  if (cell !== "" || row.length) { row.push(cell); rows.push(row); }
+  return rows;
+}
+
+function csvText(header, rows) {
+  const quote = (value) => (/[",\r\n]/.test(value) ? '"' + value.replace(/"/g, '""') + '"' : value);
+  return "\ufeff" + [header, ...rows].map((row) => row.map(quote).join(",")).join("\r\n") + "\r\n";
+}
+
+function offer(filename, text) {
+  const url = URL.createObjectURL(new Blob([text], { type: "text/csv;charset=utf-8" }));
+  const link = Object.assign(document.createElement("a"), { href: url, download: filename });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** The file's text: UTF-8 (BOM or not) first; GB18030 only when UTF-8 fails. null when neither decodes. */
+function decode(buffer) {
+  for (const encoding of ["utf-8", "gb18030"]) {
+    try {
+      return { text: new TextDecoder(encoding, { fatal: true }).decode(buffer), encoding };
+    } catch { /* try the next encoding */ }
+  }
+  return null;
+}
+
+const ENCODING_HINT = "请在 Excel 中“另存为”“CSV UTF-8（逗号分隔）”或“CSV（逗号分隔）”后再试。";
+
+async function scoreFile(root, file) {
+  const id = root.dataset.batch;
+  const status = root.querySelector("[data-batch-status]");
+  const progress = root.querySelector("[data-batch-progress]");
+  const download = root.querySelector("[data-batch-download]");
+  const table = root.querySelector("[data-batch-table]");
+  const say = (text) => { status.textContent = text; };
+  download.hidden = true;
+  table.replaceChildren();
+  delete root.dataset.done;
+  if (file.size > Number(root.dataset.maxBytes)) {
+    say(`文件“${file.name}”有 ${(file.size / 1048576).toFixed(1)} MB，超过上限 ${Number(root.dataset.maxBytes) / 1048576} MB；请拆成几个文件。`);
+    root.dataset.done = "refused";
+    return;
+  }
+  const decoded = decode(await file.arrayBuffer());
+  if (!decoded) {
+    say(`无法识别文件“${file.name}”的编码：既不是 UTF-8，也不是 GB18030/GBK。` + ENCODING_HINT);
+    root.dataset.done = "refused";
+    return;
+  }
+  const parsed = parseCSV(decoded.text);
+  if (!parsed.length) {
+    say(`文件“${file.name}”是空的。`);
+    root.dataset.done = "refused";
+    return;
+  }
+  const [header, ...rows] = parsed;
+  const total = rows.length;
+  let out;
+  try {
+    out = await call("score_table", id, header, [], 2, total);
+  } catch (error) {
+    // A GB18030 reading whose header is not this scale's is taken as a file in some other encoding.
+    say(decoded.encoding === "gb18030"
+      ? `无法识别文件“${file.name}”的编码：既不是 UTF-8，也不是 GB18030/GBK。` + ENCODING_HINT
+      : error.message);
+    root.dataset.done = "refused";
+    return;
+  }
+  const scored = [];
+  const bad = [];
+  let invalid = 0;
+  let incomplete = 0;
+  progress.hidden = false;
+  progress.max = Math.max(total, 1);
+  try {
+    for (let start = 0; start < total; start += CHUNK) {
+      const part = await call("score_table", id, header, rows.slice(start, start + CHUNK), 2 + start, total);
+      scored.push(...part.rows);
+      bad.push(...part.bad);
+      invalid += part.invalid;
+      incomplete += part.incomplete;
+      progress.value = Math.min(start + CHUNK, total);
+      say(`正在计分：${progress.value} / ${total} 行……`);
+    }
+  } catch (error) {
+    progress.hidden = true;
+    say(error.message);
+    root.dataset.done = "refused";
+    return;
+  }
+  progress.hidden = true;
+  drawTable(table, out.header, scored, bad);
+  const text = csvText(out.header, scored);
+  download.onclick = () => offer(file.name.replace(/\.csv$/i, "") + ".scored.csv", text);
+  download.hidden = false;
+  say(`共 ${scored.length} 行：计分 ${scored.length - invalid - incomplete} 行，未完成 ${incomplete} 行，`
+    + `无效 ${invalid} 行（编码 ${decoded.encoding}）。` + (invalid ? "无效的行已标红，改正后重新选择文件即可。" : ""));
+  root.dataset.done = invalid ? "invalid" : "ok";
+}
+
+function drawTable(box, header, rows, bad) {
+  const tableEl = document.createElement("table");
+  tableEl.className = "hb-batch__grid"; // a class keeps Material from making the table its own scroll box
+  const head = tableEl.createTHead().insertRow();
+  header.forEach((name) => { const th = document.createElement("th"); th.textContent = name; head.append(th); });
+  const body = tableEl.createTBody();
+  rows.forEach((row, index) => {
+    if (index >= SHOWN && !bad[index]) return;
+    const tr = body.insertRow();
+    if (bad[index]) tr.className = "hb-batch__bad";
+    row.forEach((value) => { tr.insertCell().textContent = value; });
+  });
+  const note = document.createElement("p");
+  if (rows.length > SHOWN) note.textContent = `表中只列出前 ${SHOWN} 行和全部无效的行；完整结果请下载。`;
+  box.replaceChildren(tableEl, note);
+  // The table scrolls inside its box; keyboard users need to be able to focus the box to scroll it.
+  Object.assign(box, { tabIndex: 0 });
+  box.setAttribute("role", "region");
+  box.setAttribute("aria-label", "计分结果表");
+}
+
+function setup(root) {
+  root.dataset.wired = "true";
+  const input = root.querySelector("[data-batch-file]");
+  const drop = root.querySelector("[data-batch-drop]");
+  input.addEventListener("change", () => {
+    const file = input.files[0];
+    input.value = "";
+    if (file) scoreFile(root, file);
+  });
+  drop.addEventListener("dragover", (event) => { event.preventDefault(); drop.classList.add("hb-batch__drop--over"); });
+  drop.addEventListener("dragleave", () => drop.classList.remove("hb-batch__drop--over"));
+  drop.addEventListener("drop", (event) => {
+    event.preventDefault();
+    drop.classList.remove("hb-batch__drop--over");
+    const file = event.dataTransfer.files[0];
+    if (file) scoreFile(root, file);
+  });
+  root.querySelector("[data-batch-template]").addEventListener("click", () => {
+    offer(root.dataset.batch + "-template.csv", csvText(JSON.parse(root.dataset.template), []));
+  });
+}
+
+export function wire(doc) {
+  doc.querySelectorAll("[data-batch]:not([data-wired])").forEach(setup);
+}

@@ -1,0 +1,317 @@
+"""Batch scoring of a table of responses (one row per respondent) and a paired pre/post summary.
+
+Plain standard-library Python that runs unchanged in CPython, Pyodide and MicroPython: it works on
+a header (list of column names) and rows (lists of cell texts) that the caller has already read;
+reading files, encodings and the CSV syntax are the caller's job (engine/__main__.py on the
+command line). Every number comes from scoring.score; this module only maps columns to item keys
+and results to cells.
+
+    check_header(spec, header, id_columns)   -> plan (raises BatchError naming the columns)
+    score_rows(spec, plan, rows)              -> {"header", "rows", "results", "invalid", "incomplete"}
+    paired_summary(spec, before, after, threshold) -> n, means, medians, change, threshold counts
+"""
+
+from engine import instruments, scoring
+
+# A table larger than this is refused before any row is read (the browser holds it in memory).
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 20000
+DEFAULT_ID = "编号"
+COL_TOTAL = "总分"
+COL_BAND = "分级"
+COL_FLAGS = "警示"
+COL_MESSAGE = "说明"
+SUB_PREFIX = "分量表·"
+PRORATED_TEXT = "缺项已按其余条目均分补足"
+
+
+class BatchError(Exception):
+    """The table as a whole cannot be scored (bad header, too large); str() is Chinese."""
+
+
+def item_columns(spec):
+    return [item["key"] for item in spec["items"]]
+
+
+def output_columns(spec):
+    return (
+        [COL_TOTAL]
+        + [SUB_PREFIX + sub["name"] for sub in spec.get("subscales", [])]
+        + [COL_BAND, COL_FLAGS, COL_MESSAGE]
+    )
+
+
+def template_header(spec, id_columns=None):
+    """Header of an empty table to fill in: the id column(s), then one column per item."""
+    return list(id_columns or [DEFAULT_ID]) + item_columns(spec)
+
+
+def _names(columns):
+    return "、".join(["“" + c + "”" for c in columns])
+
+
+def check_header(spec, header, id_columns=None):
+    """Map the header to items. Missing required items, unknown and repeated columns are errors.
+
+    Columns this module writes (总分, 分级, …) are accepted and dropped, so a scored table can be
+    scored again; they are recomputed from the items.
+    """
+    ids = list(id_columns or [DEFAULT_ID])
+    header = [str(cell).strip() for cell in header]
+    abbr = spec["names"]["abbr"]
+    keys = item_columns(spec)
+    written = output_columns(spec)
+    seen = {}
+    repeated = []
+    for name in header:
+        if name in seen and name not in repeated:
+            repeated.append(name)
+        seen[name] = True
+    if repeated:
+        raise BatchError("表头中这些列名重复：" + _names(repeated) + "。每个列名只能出现一次。")
+    if "" in seen:
+        raise BatchError("表头第 " + str(header.index("") + 1) + " 列没有列名。")
+    unknown = [name for name in header if name not in keys and name not in ids and name not in written]
+    if unknown:
+        raise BatchError(
+            "表头中有 "
+            + abbr
+            + " 不认识的列："
+            + _names(unknown)
+            + "。"
+            + abbr
+            + " 的条目列为 "
+            + instruments.key_list_text(keys)
+            + "；编号等要原样保留的列请用 --id 指明（默认只认“"
+            + DEFAULT_ID
+            + "”）。"
+        )
+    required = [item["key"] for item in instruments.required_items(spec)]
+    missing = [key for key in required if key not in seen]
+    if missing:
+        raise BatchError("表头缺少 " + abbr + " 的条目列：" + _names(missing) + "。可用 --template 生成正确的表头。")
+    keep = [i for i in range(len(header)) if header[i] not in written]
+    return {
+        "header": [header[i] for i in keep] + written,
+        "keep": keep,
+        "items": [(header.index(key), key) for key in keys if key in seen],
+        "ids": [(header.index(name), name) for name in ids if name in seen],
+        "width": len(header),
+    }
+
+
+def _blank(cells):
+    return all(not cell.strip() for cell in cells)
+
+
+def _number_text(value, spec):
+    places = instruments.decimals(spec)
+    if places == 0:
+        return str(int(value))
+    units = instruments.to_units(value, 10**places)
+    sign = "-" if units < 0 else ""
+    units = abs(units)
+    return sign + str(units // 10**places) + "." + str(units % 10**places + 10**places)[1:]
+
+
+def _row_label(number, plan, cells):
+    label = "第 " + str(number) + " 行"
+    shown = [name + " " + cells[i].strip() for i, name in plan["ids"] if i < len(cells) and cells[i].strip()]
+    if shown:
+        label += "（" + "，".join(shown) + "）"
+    return label
+
+
+def _failing_column(spec, answers):
+    """The first item column whose value scoring.score rejects on its own (the one the error names)."""
+    for key in item_columns(spec):
+        if answers.get(key) is not None:
+            try:
+                scoring.score(spec, {key: answers[key]})
+            except scoring.ScoreError:
+                return key
+    return None
+
+
+def score_row(spec, plan, cells, number):
+    """Score one row; `number` is its row number in the spreadsheet (the header is row 1).
+
+    Returns (result or None, output cells, message). An invalid row has result None and no number.
+    """
+    if len(cells) > plan["width"] and not _blank(cells[plan["width"] :]):
+        return (
+            None,
+            None,
+            (
+                _row_label(number, plan, cells)
+                + "：有 "
+                + str(len(cells))
+                + " 个单元格，多于表头的 "
+                + str(plan["width"])
+                + " 列（规则：每行的单元格数应与表头一致）。"
+            ),
+        )
+    if len(cells) < plan["width"]:
+        cells = cells + [""] * (plan["width"] - len(cells))
+    label = _row_label(number, plan, cells)
+    answers = {}
+    for index, key in plan["items"]:
+        text = cells[index].strip()
+        answers[key] = text if text else None
+    try:
+        result = scoring.score(spec, answers)
+    except scoring.ScoreError as error:
+        column = _failing_column(spec, answers)
+        where = "，列“" + column + "”" if column is not None else ""
+        return None, None, label + where + "：" + str(error) + "。本行不计分。"
+    return result, _result_cells(spec, result), _message(spec, result, label)
+
+
+def _message(spec, result, label):
+    if not result["complete"]:
+        return (
+            label
+            + "：未完成，缺第 "
+            + "、".join(result["missing"])
+            + " 题，按 "
+            + spec["names"]["abbr"]
+            + " 的缺项规则不计总分。"
+        )
+    text = label + "：已计分"
+    if scoring.PRORATED in result["flags"]:
+        text += "（缺第 " + "、".join(result["missing"]) + " 题，" + PRORATED_TEXT + "）"
+    return text + "。"
+
+
+def flag_texts(spec, result):
+    notes = {}
+    for flag in spec.get("flags", []):
+        notes[flag["id"]] = flag["summary"]
+    notes[scoring.PRORATED] = PRORATED_TEXT
+    return [notes[flag] for flag in result["flags"] if flag in notes]
+
+
+def _result_cells(spec, result):
+    cells = [_number_text(result["total"], spec) if result["complete"] else ""]
+    for sub in spec.get("subscales", []):
+        value = result["subscales"].get(sub["id"])
+        cells.append("" if value is None else str(value))
+    cells.append(result["band"]["label"] if result["band"] else "")
+    cells.append("；".join(flag_texts(spec, result)))
+    return cells
+
+
+def score_rows(spec, plan, rows, first_row=2):
+    """Score every row; blank rows are skipped. rows are lists of cell texts, in file order."""
+    if len(rows) > MAX_ROWS:
+        raise BatchError("表格有 " + str(len(rows)) + " 行，超过上限 " + str(MAX_ROWS) + " 行；请拆成几个文件。")
+    out_rows = []
+    results = []
+    invalid = 0
+    incomplete = 0
+    blanks = len(output_columns(spec)) - 1
+    for offset in range(len(rows)):
+        cells = [str(cell) for cell in rows[offset]]
+        if _blank(cells):
+            continue
+        number = first_row + offset
+        result, result_cells, message = score_row(spec, plan, cells, number)
+        kept = [cells[i] if i < len(cells) else "" for i in plan["keep"]]
+        if result is None:
+            invalid += 1
+            result_cells = [""] * blanks
+        elif not result["complete"]:
+            incomplete += 1
+        out_rows.append(kept + result_cells + [message])
+        results.append({"row": number, "cells": cells, "result": result, "message": message})
+    return {
+        "header": plan["header"],
+        "rows": out_rows,
+        "results": results,
+        "invalid": invalid,
+        "incomplete": incomplete,
+    }
+
+
+def score_table(spec, header, rows, first_row=2, total=None, id_columns=None):
+    """One call from the browser worker: a slice of the table, starting at spreadsheet row first_row.
+
+    total is the number of rows in the whole table (checked against MAX_ROWS before any slice is
+    scored). Table-level problems come back as ScoreError, which the bridge shows as a message.
+    """
+    try:
+        if total is not None and total > MAX_ROWS:
+            raise BatchError("表格有 " + str(total) + " 行，超过上限 " + str(MAX_ROWS) + " 行；请拆成几个文件。")
+        plan = check_header(spec, header, id_columns)
+        scored = score_rows(spec, plan, rows, first_row)
+    except BatchError as error:
+        raise scoring.ScoreError(str(error)) from None
+    return {
+        "header": scored["header"],
+        "rows": scored["rows"],
+        "invalid": scored["invalid"],
+        "incomplete": scored["incomplete"],
+        "bad": [e["result"] is None for e in scored["results"]],
+    }
+
+
+# ---------------------------------------------------------------- paired pre/post
+
+
+def _median_units(values):
+    """Median of integer score units, in half units ×2 so it stays an integer (returned ×2)."""
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return 2 * ordered[middle]
+    return ordered[middle - 1] + ordered[middle]
+
+
+def _fixed(numerator, denominator, places=2):
+    """numerator / denominator as text with `places` decimals, rounded half up (integers only)."""
+    scale = 10**places
+    value = (2 * numerator * scale + denominator) // (2 * denominator)
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    return sign + str(value // scale) + "." + str(value % scale + scale)[1:]
+
+
+def paired_summary(spec, before, after, threshold=None):
+    """Summary of paired results. before/after map a respondent id to a complete score() result.
+
+    threshold, when the instrument has a published one, is {"change": points, ...}; respondents whose
+    total moves by at least that many points are counted as improved or worsened (direction from
+    the spec's higher_is_better). Without one, no respondent is judged.
+    """
+    scale = 10 ** instruments.decimals(spec)
+    ids = sorted([key for key in before if key in after])
+    b = [instruments.to_units(before[key]["total"], scale) for key in ids]
+    a = [instruments.to_units(after[key]["total"], scale) for key in ids]
+    n = len(ids)
+    out = {
+        "n": n,
+        "only_before": len([k for k in before if k not in after]),
+        "only_after": len([k for k in after if k not in before]),
+        "mean_before": None,
+        "mean_after": None,
+        "median_before": None,
+        "median_after": None,
+        "mean_change": None,
+        "threshold": threshold,
+        "improved": None,
+        "worsened": None,
+    }
+    if n == 0:
+        return out
+    out["mean_before"] = _fixed(sum(b), n * scale)
+    out["mean_after"] = _fixed(sum(a), n * scale)
+    out["median_before"] = _fixed(_median_units(b), 2 * scale)
+    out["median_after"] = _fixed(_median_units(a), 2 * scale)
+    out["mean_change"] = _fixed(sum(a) - sum(b), n * scale)
+    if threshold is not None:
+        step = instruments.to_units(threshold["change"], scale)
+        sign = 1 if spec["higher_is_better"] else -1
+        changes = [sign * (a[i] - b[i]) for i in range(n)]
+        out["improved"] = len([c for c in changes if c >= step])
+        out["worsened"] = len([c for c in changes if c <= -step])
+    return out

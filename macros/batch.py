@@ -1,0 +1,41 @@
+"""Markup of the batch-scoring section on each calculator page (wired by docs/assets/js/batch.js).
+
+The CSV columns come from engine/batch.py, the same code the command line and the worker use.
+"""
+
+import html
+import json
+
+from engine import batch
+
+
+def batch_section(spec):
+    """Markdown lines: a heading, a short explanation and the batch root element."""
+    sid = spec["id"]
+    abbr = spec["names"]["abbr"]
+    template = json.dumps(batch.template_header(spec), ensure_ascii=False)
+    limit = f"{batch.MAX_BYTES // (1024 * 1024)} MB、{batch.MAX_ROWS} 行"
+    return [
+        "## 批量评分",
+        "",
+        f"把多份 {abbr} 答卷录入表格（CSV 文件，每位受访者一行），可以在这里一次计分：文件只在本机读取和计分，"
+        f"不会上传。表头用条目编号，“编号”列填匿名编号；可先下载空白模板。文件上限 {limit}。"
+        "某一行有不合规的值时，这一行不给分数，并写明行号、列名和原因。",
+        "",
+        f'<div class="hb-batch hb-noprint" data-batch="{html.escape(sid)}"'
+        f' data-template="{html.escape(template, quote=True)}" data-max-bytes="{batch.MAX_BYTES}"'
+        f' data-max-rows="{batch.MAX_ROWS}">',
+        '<div class="hb-batch__drop" data-batch-drop>',
+        f'<input type="file" id="hb-batch-{html.escape(sid)}" accept=".csv,text/csv" class="hb-visually-hidden"'
+        " data-batch-file>",
+        f'<label class="md-button" for="hb-batch-{html.escape(sid)}">选择 CSV 文件</label>',
+        "<span>或把文件拖到这里</span>",
+        '<button type="button" class="md-button" data-batch-template>下载空白模板</button>',
+        "</div>",
+        '<progress data-batch-progress max="1" value="0" aria-label="计分进度" hidden></progress>',
+        '<p data-batch-status role="status" aria-live="polite"></p>',
+        '<button type="button" class="md-button md-button--primary" data-batch-download hidden>下载计分结果</button>',
+        '<div class="hb-batch__table" data-batch-table></div>',
+        "</div>",
+        "",
+    ]
