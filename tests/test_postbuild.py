@@ -63,15 +63,3 @@ def test_micropython_engine_ships_as_bytecode_of_the_runtime_version(site_dir):
         assert name.endswith(".mpy")
         header = base64.b64decode(encoded)[:2]
         assert header == b"M\x06", (name, header)
-
-
-def test_exam_basis_note_follows_the_page_source(site_dir):
-    """sources() adds the 考点 basis note exactly on pages whose Markdown has an exam box."""
-    from macros.content import EXAM_BASIS
-
-    pages = sorted(p for p in (ROOT / "docs").glob("*/*.md") if "sources(" in p.read_text(encoding="utf-8"))
-    with_box = [p for p in pages if "!!! exam" in p.read_text(encoding="utf-8")]
-    assert with_box and len(with_box) < len(pages)
-    for path in pages:
-        html = (site_dir / path.relative_to(ROOT / "docs").with_suffix(".html")).read_text(encoding="utf-8")
-        assert (EXAM_BASIS[:20] in html) == (path in with_box), path
