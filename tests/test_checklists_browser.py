@@ -342,3 +342,22 @@ def test_five_megabyte_import_is_checked_in_under_two_seconds(page, base_url, re
     record_property("import_5mb_seconds", seconds)
     print(f"5 MB import ({len(payload) / 1048576:.1f} MB, {count} cases): checked {checked:.2f} s, saved and shown {seconds:.2f} s")
     assert checked < 2.0 and seconds < 4.0
+
+
+def test_export_with_a_million_character_note_is_quick(browser, base_url, record_property):
+    """Issue 13.4: exporting a store with a 1M-character note took 52 s (2M never finished)."""
+    note = "记" * 1_000_000
+    ctx, page = seeded(browser, json.dumps({"format": 1, "current": "长记录", "cases": {"长记录": {"checklists": {
+        "intake": {"checks": {}, "fields": {"request_summary": note}}}}}}, ensure_ascii=False))
+    navigator(page, base_url)
+    expect(page.locator("[data-current-case]").first).to_have_text("长记录", timeout=60000)
+    started = page.evaluate("performance.now()")
+    with page.expect_download(timeout=60000) as download:
+        page.get_by_role("button", name="导出个案进度").click()
+    seconds = (page.evaluate("performance.now()") - started) / 1000
+    saved = json.loads(open(download.value.path(), encoding="utf-8").read())
+    assert saved["data"]["cases"]["长记录"]["checklists"]["intake"]["fields"]["request_summary"] == note
+    record_property("export_1m_note_seconds", seconds)
+    print(f"export with a 1M-character note: {seconds:.2f} s")
+    assert seconds < 2.0
+    ctx.close()

@@ -114,3 +114,12 @@ def test_pages_that_need_the_engine_say_so(tmp_path):
     template = (ROOT / "overrides" / "main.html").read_text(encoding="utf-8")
     assert "page.meta." + contract.NEEDS_ENGINE in template and "page.content" not in template
     assert checklists  # the checklist macros call the same marker (tested through test_checklists_data)
+
+
+def test_unicode_spaces_around_a_number_are_ignored():
+    spec = load_all()["phq9"]
+    answers = {str(k): "\u00a01\u3000" for k in range(1, 10)}
+    assert scoring.score(spec, answers)["total"] == 9
+    assert scoring.strip_spaces("\u2003 2\u205f") == "2"
+    assert all(c.isspace() for c in scoring.SPACES)
+    assert [c for c in map(chr, range(0x3001)) if c.isspace() and c not in scoring.SPACES] == []

@@ -36,12 +36,19 @@ def test_licence_kinds(specs):
             assert all(set(item) <= {"key", "range"} for item in spec["items"]), sid
 
 
-def test_bands_have_sources_and_cover_range(specs):
+def test_a_gap_or_overlap_between_bands_is_refused(specs):
+    import copy
+
     for sid, spec in specs.items():
-        for band in spec["bands"]:
-            assert band["source"].strip()
-        if not spec["bands"]:
-            assert spec["no_band_reason"].strip(), sid
+        if len(spec["bands"]) < 2:
+            assert spec["bands"] or spec["no_band_reason"].strip(), sid
+            continue
+        step = 10 ** -rules.decimals(spec)
+        for shift, rule in ((step, "空档"), (-step, "重叠")):
+            broken = copy.deepcopy(spec)
+            broken["bands"][1]["min"] = round(broken["bands"][1]["min"] + shift, 6)
+            with pytest.raises(rules.SpecError, match=rule):
+                rules.check_spec(broken)
 
 
 def test_unconfirmed_bands_are_not_shipped(specs):

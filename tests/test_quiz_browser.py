@@ -123,3 +123,92 @@ def test_quick_mock_exam_scores_by_the_rule(page, base_url, keys):
     assert float(score.inner_text()) == expected == 9 + 0.5 + 0 + 3 * 2
     assert page.locator(".hb-q__feedback .hb-q__verdict").count() == 15  # every answer reviewed
     assert page.locator(".hb-quiz__result table tbody tr").count() >= 1  # per-chapter breakdown
+
+
+# ---- issue 13: the 错题本 is never lost, never runs stored text, and says what an import changes ----
+
+LEGACY = "hb.exam"  # where releases before the contract kept progress: seeded there, both builds read it
+ATTACK = "<img src=x onerror=__pwned()>"
+
+
+def seeded(browser, value, extra_script=""):
+    from tools.browser import PHONE
+
+    ctx = browser.new_context(viewport=PHONE, service_workers="block", locale="zh-CN")
+    raw = value if isinstance(value, str) else json.dumps(value)
+    ctx.add_init_script(
+        "window.__pwned = () => { window.pwned = true; };"
+        "if (!sessionStorage.getItem('seeded')) { sessionStorage.setItem('seeded', '1'); localStorage.setItem(%s, %s); }%s"
+        % (json.dumps(LEGACY), json.dumps(raw), extra_script))
+    return ctx, ctx.new_page()
+
+
+def some_qid(keys):
+    return sorted(keys)[0]
+
+
+@pytest.mark.parametrize("field", ["due", "wrong"])
+def test_stored_notebook_values_never_run_as_html(browser, base_url, keys, field):
+    """Issue 13.5: stored `wrong` and `due` went into the 错题本 table unescaped."""
+    entry = {"step": 0, "due": "2020-01-01", "wrong": 1}
+    entry[field] = ATTACK
+    ctx, page = seeded(browser, {"format": 1, "answers": {}, "notebook": {some_qid(keys): entry}, "exams": []})
+    page.goto(base_url + "exam/mistakes.html")
+    expect(page.get_by_role("button", name="导出练习进度")).to_be_visible(timeout=60000)
+    page.wait_for_timeout(500)
+    assert not page.evaluate("window.pwned === true")
+    assert page.locator("img[src='x']").count() == 0
+    ctx.close()
+
+
+def test_notebook_entry_without_due_does_not_stick_the_page(browser, base_url, keys):
+    """Issue 13.1: an entry without `due` left the page on "正在加载题目……" with no export, import or clear."""
+    raw = json.dumps({"format": 1, "answers": {}, "notebook": {some_qid(keys): {"step": 0, "wrong": 1}}, "exams": []})
+    ctx, page = seeded(browser, raw)
+    page.goto(base_url + "exam/mistakes.html")
+    expect(page.get_by_role("button", name="导出练习进度")).to_be_visible(timeout=60000)
+    expect(page.locator(".hb-data__notice")).to_contain_text("原样另存")
+    assert page.evaluate("(raw) => Object.keys(localStorage).some((k) => localStorage.getItem(k) === raw)", raw)
+    ctx.close()
+
+
+def progress_file(notebook):
+    return json.dumps({"app": "medical-social-work-handbook", "kind": "exam-progress", "format": 1,
+                       "data": {"answers": {}, "notebook": notebook, "exams": []}}).encode()
+
+
+def test_notebook_import_merges_counts_real_entries_and_asks(browser, base_url, keys):
+    """Issue 13.3: the import replaced everything and counted ids that do not exist."""
+    mine, other = sorted(keys)[:2]
+    ctx, page = seeded(browser, {"format": 1, "answers": {}, "notebook": {mine: {"step": 0, "due": "2020-01-01", "wrong": 2}}, "exams": []})
+    page.goto(base_url + "exam/mistakes.html")
+    expect(page.get_by_role("button", name="导出练习进度")).to_be_visible(timeout=60000)
+    asked = []
+    page.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
+    page.set_input_files("[data-data='import']", files=[{"name": "p.json", "mimeType": "application/json", "buffer": progress_file({
+        mine: {"step": 1, "due": "2030-01-01", "wrong": 1},
+        other: {"step": 0, "due": "2030-01-01", "wrong": 1},
+        "no-such-question": {"step": 0, "due": "2030-01-01", "wrong": 1},
+    })}])
+    message = page.locator(".hb-data__message")
+    expect(message).to_contain_text("新增 1 题")
+    expect(message).to_contain_text("1 题不在当前题库中")
+    assert asked and mine in asked[0]
+    saved = page.evaluate(f"JSON.parse(localStorage.getItem('{EXAM_KEY}')).notebook")
+    assert saved[mine]["wrong"] == 2 and other in saved and "no-such-question" not in saved
+    ctx.close()
+
+
+def test_full_storage_keeps_the_explanation_and_says_so(browser, base_url, keys):
+    """Issue 13.1: in drills the explanation was replaced by "The quota has been exceeded."."""
+    full = ("Storage.prototype.setItem = function () {"
+            " throw new DOMException('The quota has been exceeded.', 'QuotaExceededError'); };")
+    ctx, page = seeded(browser, {"format": 1, "answers": {}, "notebook": {}, "exams": []}, full)
+    card = open_drills(page, base_url)
+    _, whys = answer_wrong(page, card, keys)
+    page.get_by_role("button", name="提交").click()
+    expect(card.locator(".hb-q__verdict")).to_contain_text("回答错误", timeout=60000)
+    expect(page.locator(".hb-data__notice")).to_contain_text("未能保存：")
+    assert whys[0] in card.locator(".hb-q__feedback").inner_text()
+    assert "quota" not in page.locator("body").inner_text().lower()
+    ctx.close()
