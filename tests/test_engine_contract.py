@@ -123,3 +123,15 @@ def test_unicode_spaces_around_a_number_are_ignored():
     assert scoring.strip_spaces("\u2003 2\u205f") == "2"
     assert all(c.isspace() for c in scoring.SPACES)
     assert [c for c in map(chr, range(0x3001)) if c.isspace() and c not in scoring.SPACES] == []
+
+
+def test_engine_reveals_hidden_answers_like_the_bundle_hides_them():
+    from engine import quiz as engine_quiz
+    from macros import quiz
+
+    question = next(q for q in quiz.bundle_files()["bank.json"]["questions"] if q["type"] == "multi")
+    shown = engine_quiz.reveal(question)
+    assert "key" not in shown and len(shown["options"]) == len(question["options"])
+    assert engine_quiz.hidden_is_multi(question) is True
+    right = [i for i, o in enumerate(shown["options"]) if o["correct"]]
+    assert engine_quiz.grade(shown, right)["points"] == 2.0
