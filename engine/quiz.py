@@ -121,7 +121,7 @@ def reveal(question):
         raise QuizError("题目数据不完整：缺少编号或答案")
     key = (question["id"] + contract.HIDE_SUFFIX).encode("utf-8")
     try:
-        raw = binascii.a2b_base64(question["key"])
+        raw = binascii.a2b_base64(question["key"].encode("ascii"))
         plain = bytes([raw[i] ^ key[i % len(key)] for i in range(len(raw))])
         hidden = json.loads(plain.decode("utf-8"))
         options = [{"text": text, "correct": i in hidden["c"], "why": hidden["w"][i]}
