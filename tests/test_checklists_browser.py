@@ -159,7 +159,7 @@ def test_unreadable_store_is_set_aside_said_and_never_overwritten(browser, base_
     ctx, page = seeded(browser, raw)
     page.goto(base_url + "practice/checklists/intake.html")
     notice = page.locator(".hb-data__notice")
-    expect(notice).to_contain_text(said)
+    expect(notice).to_contain_text(said, timeout=60000)  # the engine checks the store once it has started
     expect(notice).to_contain_text("原样另存")
     tick_and_decide(page, specs)
     page.reload()
