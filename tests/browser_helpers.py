@@ -41,17 +41,6 @@ def wait_total(page, instrument, text, timeout=120000):
     expect(result_of(page, instrument, "total")).to_have_text(text, timeout=timeout)
 
 
-def message_of(page, scope=""):
-    """The status line of a data-controls block (import/export), optionally inside `scope`."""
-    return page.locator(f"{scope} .hb-data__message".strip())
-
-
-def import_file(page, buffer, name="import.json", scope=""):
-    """Choose a file (bytes) in a data-controls block's import input."""
-    page.set_input_files(f"{scope} [data-data='import']".strip(),
-                         files=[{"name": name, "mimeType": "application/json", "buffer": buffer}])
-
-
 @contextmanager
 def offline_after_first_visit(browser, base_url):
     """A phone-sized page that visited the home page once (service worker installed), then lost the network."""
