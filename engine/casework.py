@@ -13,6 +13,8 @@ evaluate(spec, state)
     Bad input raises CaseworkError.
 """
 
+from engine.errors import EngineError
+
 LEVELS = ("ok", "warn", "stop")
 
 # decision id -> (roles that must be present in the checklist, roles that may be present)
@@ -26,7 +28,7 @@ DECISIONS = {
 }
 
 
-class CaseworkError(Exception):
+class CaseworkError(EngineError):
     """The checklist or its state cannot be evaluated; the message is a Chinese sentence."""
 
 

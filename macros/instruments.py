@@ -10,10 +10,12 @@ import json
 import posixpath
 import re
 
+from engine import contract
 from engine import instruments as rules
 from macros.batch import batch_section
 from macros.datafiles import DATA, DataFileError, check_fields, load_yaml
 from macros.links import relative
+from macros.pages import page_src
 
 INSTRUMENT_DIR = DATA / "instruments"
 # Every calculator the site ships, in the order of the index table.
@@ -209,9 +211,18 @@ def _legend(item):
     return text if rules.split_key(key)[1] else f"{key}. {text}"
 
 
+A = contract.ATTR
+R = contract.RESULT
+
+
+def needs_engine(env):
+    """Mark the page being rendered as one that needs the engine (the template starts it early)."""
+    env.page.meta[contract.NEEDS_ENGINE] = contract.ASSETS["engine_js"]
+
+
 def _radio(spec, item, value, label):
     name = f"{spec['id']}-{item['key']}"
-    return (f'<label><input type="radio" name="{_e(name)}" value="{value}" data-item="{_e(item["key"])}">'
+    return (f'<label><input type="radio" name="{_e(name)}" value="{value}" {A["item"]}="{_e(item["key"])}">'
             f" {_e(label)}</label>")
 
 
@@ -230,9 +241,9 @@ def _form_item(spec, item):
     if "checkboxes" in item:
         out.append(f'<fieldset class="hb-item" data-count-item="{_e(key)}">')
         out.append(f"<legend>{_e(_legend(item))}</legend>")
-        out.append(f'<label><input type="checkbox" data-item="{_e(key)}" value="none"> 无任何来源</label>')
+        out.append(f'<label><input type="checkbox" {A["item"]}="{_e(key)}" value="none"> 无任何来源</label>')
         for box in item["checkboxes"]:
-            out.append(f'<label><input type="checkbox" data-item="{_e(key)}" value="{_e(box[:1])}"> {_e(box)}</label>')
+            out.append(f'<label><input type="checkbox" {A["item"]}="{_e(key)}" value="{_e(box[:1])}"> {_e(box)}</label>')
         out.append("</fieldset>")
     elif "options" in item:
         out.append('<fieldset class="hb-item">')
@@ -245,7 +256,7 @@ def _form_item(spec, item):
         ident = f"{spec['id']}-{key}"
         out.append(f'<div class="hb-item"><label for="{_e(ident)}">条目 {_e(key)}（{r["min"]}–{r["max"]}）</label>')
         out.append(f'<input id="{_e(ident)}" type="number" inputmode="numeric" min="{r["min"]}" max="{r["max"]}"'
-                   f' step="{r.get("step", 1)}" data-item="{_e(key)}"></div>')
+                   f' step="{r.get("step", 1)}" {A["item"]}="{_e(key)}"></div>')
     else:
         r = item["range"]
         unit = spec["scoring"].get("unit", "")
@@ -303,8 +314,8 @@ def calculator_html(spec, here="scales"):
     sid = spec["id"]
     abbr = spec["names"]["abbr"]
     subscale_names = json.dumps({s["id"]: s["name"] for s in spec.get("subscales") or []}, ensure_ascii=False)
-    out = [f'<div class="hb-calc" data-instrument="{_e(sid)}" data-version="{_e(spec["version"])}"'
-           f' data-subscales="{_e(subscale_names)}">',
+    out = [f'<div class="hb-calc" {A["instrument"]}="{_e(sid)}" data-version="{_e(spec["version"])}"'
+           f' {A["subscales"]}="{_e(subscale_names)}">',
            f'<form class="hb-calc__form" novalidate data-search-exclude aria-label="{_e(abbr)} 评分表">']
     for item in spec["items"]:
         out += _form_item(spec, item)
@@ -312,33 +323,32 @@ def calculator_html(spec, here="scales"):
     out += [
         "</form>",
         '<div class="hb-calc__result" aria-live="polite">',
-        '<p data-result="status">正在启动评分引擎……</p>',
+        f'<p {A["result"]}="{R["status"]}">{_e(contract.NOT_RUNNING["calculator"])}</p>',
         '<p class="hb-calc__total">' + _e(spec["scoring"]["total_label"])
-        + '：<output data-result="total">—</output> <span data-result="band"></span></p>',
-        '<div data-result="subscales"></div>',
-        '<p data-result="missing"></p>',
-        '<p data-result="error" role="alert"></p>',
+        + f'：<output {A["result"]}="{R["total"]}">—</output> <span {A["result"]}="{R["band"]}"></span></p>',
+        f'<div {A["result"]}="{R["subscales"]}"></div>',
+        f'<p {A["result"]}="{R["missing"]}"></p>',
+        f'<p {A["result"]}="{R["error"]}" role="alert"></p>',
         "</div>",
     ]
     for index, band in enumerate(spec.get("bands") or []):
-        out.append(f'<div data-band-note="{index}" hidden><p><strong>{_e(band["label"])}</strong>：'
+        out.append(f'<div {A["band_note"]}="{index}" hidden><p><strong>{_e(band["label"])}</strong>：'
                    f'{_e(band["next_step"])}</p></div>')
     for flag in spec.get("flags") or []:
-        out.append(f'<div data-flag-note="{_e(flag["id"])}" hidden><p>{_e(flag["note"])}{_follow_html(flag, here)}</p></div>')
+        out.append(f'<div {A["flag_note"]}="{_e(flag["id"])}" hidden><p>{_e(flag["note"])}{_follow_html(flag, here)}</p></div>')
     if spec["scoring"]["missing"]["rule"] == "mean_substitution":
-        out.append(f'<div data-flag-note="prorated" hidden><p>有缺答，已按缺项规则补足计分：'
+        out.append(f'<div {A["flag_note"]}="{contract.PRORATED}" hidden><p>有缺答，已按缺项规则补足计分：'
                    f'{_e(spec["scoring"]["missing"]["text"])}</p></div>')
     out += [
         '<div class="hb-calc__actions hb-noprint">',
-        '<button type="button" data-action="copy">复制结果</button>',
-        '<button type="button" data-action="pre">记为前测</button>',
-        '<button type="button" data-action="reset">清空</button>',
-        '<button type="button" data-action="print">打印空白表</button>',
+        f'<button type="button" {A["action"]}="{contract.ACTION["copy"]}">复制结果</button>',
+        f'<button type="button" {A["action"]}="{contract.ACTION["pre"]}">记为前测</button>',
+        f'<button type="button" {A["action"]}="{contract.ACTION["reset"]}">清空</button>',
+        f'<button type="button" {A["action"]}="{contract.ACTION["print"]}">打印空白表</button>',
         "</div>",
-        '<section class="hb-calc__compare" data-compare hidden aria-live="polite">',
-        "<h3>前后测对比</h3><p data-compare-text></p>",
+        f'<section class="hb-calc__compare" {A["compare"]} hidden aria-live="polite">',
+        f"<h3>前后测对比</h3><p {A['compare_text']}></p>",
         "</section>",
-        "<noscript><p>本计算器需要 JavaScript；请按下方“评分方法”手工计分。</p></noscript>",
         "</div>",
     ]
     return "\n".join(out)
@@ -461,8 +471,9 @@ def register(env):
     def instrument(instrument_id):
         """The whole body of an instrument page: form, result area, interpretation, scoring key, sources."""
         if instrument_id not in specs:
-            raise DataFileError(INSTRUMENT_DIR, env.page.file.src_uri, f"未知量表 {instrument_id!r}")
-        return render(specs[instrument_id], posixpath.dirname(env.page.file.src_uri))
+            raise DataFileError(INSTRUMENT_DIR, page_src(env), f"未知量表 {instrument_id!r}")
+        needs_engine(env)
+        return render(specs[instrument_id], posixpath.dirname(page_src(env)))
 
     @env.macro
     def instrument_list():

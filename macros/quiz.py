@@ -7,6 +7,7 @@ import logging
 import re
 from pathlib import Path
 
+from engine import contract
 from macros.content import references
 from macros.datafiles import DATA, DataFileError, check_fields, load_records, load_yaml
 from macros.pages import page_src
@@ -258,7 +259,7 @@ def check_papers(questions, drills, strict=None):
 
 def _hide(qid, payload):
     """Keep the answer out of plain sight until the reader answers (not secrecy: the reader owns the device)."""
-    key = (qid + "\u00b7hb").encode()
+    key = (qid + contract.HIDE_SUFFIX).encode()
     raw = json.dumps(payload, ensure_ascii=False).encode()
     return base64.b64encode(bytes(b ^ key[i % len(key)] for i, b in enumerate(raw))).decode()
 

@@ -4,7 +4,14 @@ import base64
 import json
 from contextlib import contextmanager
 
+from playwright.sync_api import expect
+
+from engine import contract
 from tools.browser import PHONE
+
+# Storage keys of the site as the tests serve it (at the server's root).
+CASES_KEY = contract.storage_key("/", "cases")
+EXAM_KEY = contract.storage_key("/", "exam")
 
 
 def answer_key(site_dir):
@@ -12,7 +19,7 @@ def answer_key(site_dir):
     bank = json.loads((site_dir / "assets/exam/bank.json").read_text(encoding="utf-8"))
     keys = {}
     for q in bank["questions"] + bank["drills"]:
-        key = (q["id"] + "\u00b7hb").encode()
+        key = (q["id"] + contract.HIDE_SUFFIX).encode()
         raw = bytes(b ^ key[i % len(key)] for i, b in enumerate(base64.b64decode(q["key"])))
         hidden = json.loads(raw)
         keys[q["id"]] = (hidden["c"], hidden["w"])
@@ -22,6 +29,16 @@ def answer_key(site_dir):
 def engine_ready(page, timeout=60000):
     """Wait until the page's Python engine has started (or failed, which the caller then sees)."""
     page.wait_for_function("performance.getEntriesByName('hb-engine-ready').length > 0", timeout=timeout)
+
+
+def result_of(page, instrument, name):
+    """A calculator's output slot (total, band, missing, error, status)."""
+    return page.locator(f"[{contract.ATTR['instrument']}='{instrument}'] [{contract.ATTR['result']}='{name}']")
+
+
+def wait_total(page, instrument, text, timeout=120000):
+    """Wait until the calculator shows exactly this total."""
+    expect(result_of(page, instrument, "total")).to_have_text(text, timeout=timeout)
 
 
 @contextmanager

@@ -38,13 +38,18 @@ def with_role(spec, role):
     return [i for g in spec["groups"] for i in g["items"] if i.get("role") == role]
 
 
-def test_every_file_validates(specs):
-    assert set(specs) == EXPECTED
-    assert len(list(DATA.glob("*.yml"))) == len(EXPECTED)
-    for sid, spec in specs.items():
+def test_every_file_loads_under_its_own_name_and_a_repeated_item_is_refused(specs, tmp_path):
+    assert set(specs) == {path.stem for path in DATA.glob("*.yml")}
+    assert EXPECTED <= set(specs), "a checklist the pages embed is missing"
+    for spec in specs.values():
         assert spec["stage"] in checklists.STAGES
-        ids = [i["id"] for g in spec["groups"] for i in g["items"]]
-        assert len(ids) == len(set(ids)), sid
+    for path in DATA.glob("*.yml"):
+        shutil.copy(path, tmp_path / path.name)
+    broken = yaml.safe_load((DATA / "intake.yml").read_text(encoding="utf-8"))
+    broken["groups"][0]["items"].append(dict(broken["groups"][0]["items"][0]))
+    (tmp_path / "intake.yml").write_text(yaml.safe_dump(broken, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(DataFileError, match="条目编号在本清单中重复"):
+        checklists.load_all(tmp_path)
 
 
 # The method's lists, with the number the method gives (s003 unless noted).
@@ -290,6 +295,7 @@ class FakeFile:
 class FakePage:
     def __init__(self, src_uri):
         self.file = FakeFile(src_uri)
+        self.meta = {}
 
 
 class FakeEnv:

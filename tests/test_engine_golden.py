@@ -4,6 +4,7 @@ The expected values in the golden files were worked out by hand from the instrum
 scoring rules (see the comment at the top of each file); the lead's browser tests walk the same files.
 """
 
+import json
 from pathlib import Path
 
 import pytest
@@ -91,3 +92,31 @@ def test_result_survives_json():
 
     result = scoring.score(SPECS["brs"], {"1": 5, "2": 1, "3": 4, "4": 2, "5": 4, "6": 2})
     assert json.loads(json.dumps(result)) == result
+
+
+# ---- the same golden files, and the decision and grading ones, walked through the bridge ----
+
+from engine import bridge  # noqa: E402
+from macros import checklists  # noqa: E402
+from tests import golden_walker  # noqa: E402
+
+WALK = golden_walker.cases()
+
+
+@pytest.fixture(scope="module")
+def bundles():
+    saved = dict(bridge._bundles)
+    bridge._bundles.update({"instruments": SPECS, "checklists": checklists.load_all()})
+    yield
+    bridge._bundles.clear()
+    bridge._bundles.update(saved)
+
+
+def test_golden_files_cover_scoring_decisions_and_grading():
+    fns = {request["fn"] for _, request, _ in WALK}
+    assert {"score", "checklist", "grade"} <= fns
+
+
+@pytest.mark.parametrize("where, request_, case", WALK, ids=[w for w, _, _ in WALK])
+def test_golden_case_through_the_bridge(bundles, where, request_, case):
+    golden_walker.check(where, case, json.loads(bridge.call(json.dumps(request_))))

@@ -127,8 +127,11 @@ def test_compare_and_summary_never_crash(first, second):
     after = scoring.score(spec, other)
     change = scoring.compare(spec, before, after)
     assert isinstance(change["text"], str) and change["text"]
+    assert change["comparable"] is (before["complete"] and after["complete"])
     if change["comparable"]:
-        assert change["change"] == change["after"] - change["before"] or abs(
-            change["change"] - (change["after"] - change["before"])) < 1e-9
+        assert abs(change["change"] - (after["total"] - before["total"])) < 1e-9
+        # The sentence names both totals exactly as the page shows them.
+        for result in (before, after):
+            assert scoring.shown(spec, result)["total"].rstrip(spec["scoring"].get("unit", "")) in change["text"]
     line = scoring.summary_line(spec, after, "2026-11-24")
     assert line.startswith(spec["names"]["abbr"]) and line.endswith("。") and "\n" not in line

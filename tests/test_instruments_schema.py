@@ -5,8 +5,10 @@ import re
 import shutil
 
 import pytest
+
 import yaml
 
+from engine import contract
 from engine import instruments as rules
 from macros import instruments
 from macros.datafiles import DataFileError
@@ -35,12 +37,19 @@ def test_licence_kinds(specs):
             assert all(set(item) <= {"key", "range"} for item in spec["items"]), sid
 
 
-def test_bands_have_sources_and_cover_range(specs):
+def test_a_gap_or_overlap_between_bands_is_refused(specs):
+    import copy
+
     for sid, spec in specs.items():
-        for band in spec["bands"]:
-            assert band["source"].strip()
-        if not spec["bands"]:
-            assert spec["no_band_reason"].strip(), sid
+        if len(spec["bands"]) < 2:
+            assert spec["bands"] or spec["no_band_reason"].strip(), sid
+            continue
+        step = 10 ** -rules.decimals(spec)
+        for shift, rule in ((step, "空档"), (-step, "重叠")):
+            broken = copy.deepcopy(spec)
+            broken["bands"][1]["min"] = round(broken["bands"][1]["min"] + shift, 6)
+            with pytest.raises(rules.SpecError, match=rule):
+                rules.check_spec(broken)
 
 
 def test_unconfirmed_bands_are_not_shipped(specs):
@@ -209,7 +218,7 @@ def test_rendered_page_follows_the_markup_contract(specs):
         body = instruments.render(spec)
         assert f'<div class="hb-calc" data-instrument="{sid}" data-version="{spec["version"]}"' in body
         start = body.index('<div class="hb-calc"')
-        calc = body[start:body.index("</noscript>\n</div>", start)]
+        calc = body[start:body.index("</section>\n</div>", start)]
         assert "\n\n" not in calc, f"{sid}: blank line inside the calculator block"
         keys = [item["key"] for item in spec["items"]]
         assert set(re.findall(r'data-item="([^"]+)"', calc)) == set(keys)
@@ -219,7 +228,9 @@ def test_rendered_page_follows_the_markup_contract(specs):
             assert f'data-flag-note="{flag["id"]}" hidden' in calc
         for action in ("copy", "pre", "reset", "print"):
             assert f'data-action="{action}"' in calc
-        assert 'data-result="total"' in calc and "data-compare" in calc and "<noscript>" in calc
+        assert 'data-result="total"' in calc and "data-compare" in calc
+        # Without JavaScript (or opened as a file) the status line says what still works.
+        assert contract.NOT_RUNNING["calculator"] in calc
         badge = "hb-badge--entry" if sid in ENTRY_ONLY else "hb-badge--full"
         assert badge in body
         assert "## 评分方法" in body and spec["version"] in body

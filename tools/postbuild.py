@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from macros import quiz  # noqa: E402  (needs ROOT on the path when run as a script)
+from engine import contract  # noqa: E402  (needs ROOT on the path when run as a script)
+from macros import quiz  # noqa: E402
 from macros.datafiles import DataFileError  # noqa: E402
 from tools import offline, package_site, search_worker  # noqa: E402
 
@@ -133,9 +134,11 @@ def write_engine(site, runtime):
         "modules": modules,
         "data": {name: importlib.import_module(module).load_all() for name, module in BUNDLES.items()},
     }
-    engine = site / "assets" / "engine"
-    engine.mkdir(parents=True, exist_ok=True)
-    (engine / "engine.json").write_text(json.dumps(pack, ensure_ascii=False), encoding="utf-8")
+    engine = site / contract.ASSETS["engine_bundle"]
+    engine.parent.mkdir(parents=True, exist_ok=True)
+    engine.write_text(json.dumps(pack, ensure_ascii=False), encoding="utf-8")
+    # The names the scripts share with the pages, written from the one module that owns them.
+    (site / contract.ASSETS["contract_js"]).write_text(contract.js_module(), encoding="utf-8")
 
 
 def write_exam(site):
