@@ -35,16 +35,23 @@ async function decide(root) {
   if (!out || !root.dataset.decision) return;
   try {
     const verdict = await call("checklist", root.dataset.checklist, stateOf(root));
+    // Pinned over the page, the verdict is one line ("缺 7 项：…") that opens on demand.
+    const open = Boolean(out.querySelector("details")?.open);
     out.dataset.level = verdict.level;
     out.innerHTML = "";
+    const box = Object.assign(document.createElement("details"), { open });
+    const line = document.createElement("summary");
+    const count = verdict.missing?.length || 0;
+    line.textContent = count ? `缺 ${count} 项：${verdict.missing[0]}` : verdict.message;
     const p = document.createElement("p");
     p.textContent = verdict.message;
-    out.append(p);
-    if (verdict.missing?.length) {
+    box.append(line, p);
+    if (count) {
       const ul = document.createElement("ul");
       verdict.missing.forEach((m) => ul.append(Object.assign(document.createElement("li"), { textContent: m })));
-      out.append(ul);
+      box.append(ul);
     }
+    out.append(box);
   } catch (error) {
     out.textContent = error.message;
   }
