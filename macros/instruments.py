@@ -415,15 +415,16 @@ def render(spec):
 
 
 def list_table(specs, link):
-    rows = ["| 量表 | 用途 | 条目与分数 | 许可 |", "| --- | --- | --- | --- |"]
+    # Three columns, the licence badge under the name, so the table fits a 390 px screen.
+    rows = ["| 量表与许可 | 用途 | 条目与分数 |", "| --- | --- | --- |"]
     order = [i for i in IDS if i in specs] + sorted(i for i in specs if i not in IDS)
     order.sort(key=lambda i: TOPICS.index(specs[i]["topic"]))
     for sid in order:
         spec = specs[sid]
         names = spec["names"]
         size = "单项评分" if spec["scoring"]["method"] == "single" else item_count(spec)
-        rows.append(f"| [{_md(names['zh'])}（{_md(names['abbr'])}）]({link(sid)}) | {_md(spec['topic'])} "
-                    f"| {size}，{range_text(spec)} | {BADGES[spec['licence']['kind']]} |")
+        rows.append(f"| [{_md(names['zh'])}（{_md(names['abbr'])}）]({link(sid)})<br>{BADGES[spec['licence']['kind']]} "
+                    f"| {_md(spec['topic'])} | {size}，{range_text(spec)} |")
     return "\n".join(rows) + "\n"
 
 
