@@ -6,11 +6,14 @@ Runs unchanged in CPython, Pyodide and MicroPython. The worker writes the engine
 
 import json
 
+from engine.errors import EngineError
+
 DATA_DIR = "/engine/data/"
 _bundles = {}
+INTERNAL = "计算引擎遇到了意外的问题，这一步没有完成（已保存的内容没有改动）。请刷新页面再试；如果反复出现，请先导出数据。"
 
 
-class RequestError(Exception):
+class RequestError(EngineError):
     """The request itself is malformed (unknown function, wrong arguments)."""
 
 
@@ -25,7 +28,7 @@ def bundle(name):
 def _spec(kind, ident):
     specs = bundle(kind)
     if not isinstance(ident, str) or ident not in specs:
-        raise RequestError("未知的编号：" + str(ident))
+        raise RequestError("未知的编号：" + str(ident)[:24])
     return specs[ident]
 
 
@@ -37,6 +40,8 @@ def _module(name):
 # name -> (module, function, data bundle whose spec replaces the first argument, an id, or None)
 FUNCTIONS = {
     "score": ("scoring", "score", "instruments"),
+    "view": ("scoring", "view", "instruments"),
+    "shown": ("scoring", "shown", "instruments"),
     "compare": ("scoring", "compare", "instruments"),
     "summary_line": ("scoring", "summary_line", "instruments"),
     "checklist": ("casework", "evaluate", "checklists"),
@@ -44,7 +49,13 @@ FUNCTIONS = {
     "exam_score": ("quiz", "exam_score", None),
     "review": ("quiz", "review", None),
     "due": ("quiz", "due", None),
+    "reveal": ("quiz", "reveal", None),
+    "is_multi": ("quiz", "hidden_is_multi", None),
     "check_import": ("storage", "check_import", None),
+    "check_store": ("storage", "check_store", None),
+    "label_problem": ("storage", "label_problem", None),
+    "private_notes": ("storage", "private_notes", None),
+    "merge": ("storage", "merge", None),
     "envelope": ("storage", "envelope", None),
 }
 
@@ -53,8 +64,8 @@ def call(request_text):
     """Run {"fn": name, "args": [...]} and answer {"ok": result} or {"error": Chinese message}."""
     try:
         request = json.loads(request_text)
-        if request.get("fn") not in FUNCTIONS:
-            raise RequestError("未知的功能：" + str(request.get("fn")))
+        if not isinstance(request, dict) or request.get("fn") not in FUNCTIONS:
+            raise RequestError("未知的功能")
         module, name, kind = FUNCTIONS[request["fn"]]
         args = list(request.get("args", []))
         if kind:
@@ -62,8 +73,7 @@ def call(request_text):
                 raise RequestError("缺少编号")
             args[0] = _spec(kind, args[0])
         return json.dumps({"ok": getattr(_module(module), name)(*args)})
-    except Exception as exc:  # every failure reaches the page as a readable message, never a crash
-        kind = type(exc).__name__
-        if kind in ("ScoreError", "CaseworkError", "QuizError", "StorageError", "RequestError"):
-            return json.dumps({"error": str(exc)})
-        return json.dumps({"error": "计算引擎内部错误（" + kind + "）：" + str(exc)})
+    except EngineError as exc:
+        return json.dumps({"error": str(exc)})
+    except Exception as exc:  # the reader gets a plain message; the kind of failure goes to the console
+        return json.dumps({"error": INTERNAL, "internal": type(exc).__name__ + ": " + str(exc)[:200]})

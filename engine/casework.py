@@ -12,6 +12,8 @@ evaluate(spec, state)
     the order of the data file. Bad input raises CaseworkError.
 """
 
+from engine.errors import EngineError
+
 LEVELS = ("ok", "warn", "stop")
 
 # decision id -> (roles that must be present in the checklist, roles that may be present)
@@ -22,7 +24,7 @@ DECISIONS = {
 }
 
 
-class CaseworkError(Exception):
+class CaseworkError(EngineError):
     """The checklist or its state cannot be evaluated; the message is a Chinese sentence."""
 
 

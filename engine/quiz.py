@@ -4,17 +4,19 @@ Rule (初级《社会工作实务》): 单选 1 point; 多选 2 points — any w
 correct options chosen score 2, otherwise 0.5 for each correct option chosen.
 """
 
-from engine import dates
+import json
+
+from engine import contract, dates
+from engine.errors import EngineError
 
 SINGLE_POINTS = 1.0
 MULTI_POINTS = 2.0
 PARTIAL_POINTS = 0.5
 # Days until the next review after 1, 2, … correct reviews in a row; past the last, it is mastered.
 INTERVALS = [1, 2, 4, 7, 15, 30]
-PROGRESS_FORMAT = 1
 
 
-class QuizError(Exception):
+class QuizError(EngineError):
     """A question, a response or a progress file is not usable; the message says why, in Chinese."""
 
 
@@ -105,3 +107,35 @@ def due(notebook, today):
     now = dates.day_number(today)
     ready = [(dates.day_number(e["due"]), qid) for qid, e in notebook.items() if dates.day_number(e["due"]) <= now]
     return [qid for _, qid in sorted(ready)]
+
+
+def reveal(question):
+    """A bundle question with its hidden answer restored: options become [{text, correct, why}].
+
+    The bundle hides {"c": correct indices, "w": explanations} as base64 of its UTF-8 JSON XORed
+    with the question id plus contract.HIDE_SUFFIX, so answers are not readable in the page source.
+    """
+    import binascii
+
+    if not isinstance(question, dict) or not isinstance(question.get("id"), str) or not isinstance(question.get("key"), str):
+        raise QuizError("题目数据不完整：缺少编号或答案")
+    key = (question["id"] + contract.HIDE_SUFFIX).encode("utf-8")
+    try:
+        raw = binascii.a2b_base64(question["key"])
+        plain = bytes([raw[i] ^ key[i % len(key)] for i in range(len(raw))])
+        hidden = json.loads(plain.decode("utf-8"))
+        options = [{"text": text, "correct": i in hidden["c"], "why": hidden["w"][i]}
+                   for i, text in enumerate(question.get("options") or [])]
+    except (ValueError, KeyError, IndexError, TypeError):
+        raise QuizError("题目“" + question["id"] + "”的答案数据已损坏：请刷新页面")
+    out = {}
+    for name in question:
+        if name != "key":
+            out[name] = question[name]
+    out["options"] = options
+    return out
+
+
+def hidden_is_multi(question):
+    """is_multi() of a bundle question whose answer is still hidden."""
+    return is_multi(reveal(question))

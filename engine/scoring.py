@@ -15,14 +15,30 @@ All arithmetic is done on integers in "score units" (total × 10**decimals), so 
 MicroPython give identical results. Rounding is half up (x.5 → x+1), stated on each page.
 """
 
-from engine import instruments
+from engine import contract, instruments
+from engine.errors import EngineError
 
-PRORATED = "prorated"
+PRORATED = contract.PRORATED
 _CHECKED = {}
+# Every character CPython's str.isspace() accepts: MicroPython's str.strip() knows only ASCII
+# whitespace, and a pasted answer may carry a no-break space (U+00A0) or an ideographic space (U+3000).
+SPACES = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+          "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 
 
-class ScoreError(Exception):
+class ScoreError(EngineError):
     """Input that cannot be scored; str(error) is a readable Chinese message."""
+
+
+def strip_spaces(text):
+    """text without leading and trailing whitespace, the same in CPython and MicroPython."""
+    start = 0
+    end = len(text)
+    while start < end and text[start] in SPACES:
+        start += 1
+    while end > start and text[end - 1] in SPACES:
+        end -= 1
+    return text[start:end]
 
 
 # ---------------------------------------------------------------- spec and answers
@@ -81,7 +97,7 @@ def _ascii_digits(text):
 
 def _parse_text(text):
     """A plain decimal number written as text ("3", " 2.0 ", "-1"); None when it is not one."""
-    s = text.strip()
+    s = strip_spaces(text)
     body = s[1:] if s[:1] in ("-", "+") else s
     whole, dot, frac = body.partition(".")
     if not _ascii_digits(whole) or (dot and not _ascii_digits(frac)):
@@ -99,7 +115,7 @@ def _read_value(item, value):
     if isinstance(value, bool):
         raise _item_error(item, raw, "不是数字")
     if isinstance(value, str):
-        if not value.strip():
+        if not strip_spaces(value):
             return None
         value = _parse_text(value)
         if value is None:
@@ -359,3 +375,43 @@ def _level_text(spec, total):
         if option["value"] == total:
             return option["label"]
     return ""
+
+
+def _listed(keys):
+    return "、".join(["第 " + str(k) + " 题" for k in keys])
+
+
+def shown(spec, result):
+    """The result as the page shows it: every text ready to draw, formatted like summary_line()."""
+    spec = _resolve(spec)
+    result = _as_result(spec, result, "结果")
+    scale = 10 ** instruments.decimals(spec)
+    scoring = spec["scoring"]
+    missing = [str(k) for k in (result.get("missing") or [])]
+    out = {"label": scoring.get("total_label", "总分"), "total": "—", "band": "", "band_index": None,
+           "subscales": "", "missing": "", "flags": list(result.get("flags") or []), "complete": False,
+           "recorded": ""}
+    if result.get("complete"):
+        out["complete"] = True
+        out["total"] = _number_text(result["total"], scale) + scoring.get("unit", "")
+        band = result.get("band")
+        if isinstance(band, dict):
+            out["band"] = "（" + band["label"] + "）"
+            out["band_index"] = band["index"]
+        out["recorded"] = ("已记录前测：" + out["label"] + " " + out["total"] + out["band"]
+                           + "。填完后测即可看到变化。")
+    subs = result.get("subscales") or {}
+    out["subscales"] = "；".join([s["name"] + "：" + _number_text(subs[s["id"]], 1)
+                                 for s in spec.get("subscales", []) if s["id"] in subs])
+    if missing:
+        if result.get("complete"):
+            out["missing"] = "按缺项规则处理的缺答：" + _listed(missing) + "。"
+        else:
+            out["missing"] = "还不能计分：尚缺 " + _listed(missing) + "。"
+    return out
+
+
+def view(spec, answers):
+    """Score answers and return {"result": score(), "shown": shown()} in one call."""
+    result = score(spec, answers)
+    return {"result": result, "shown": shown(spec, result)}

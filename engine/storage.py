@@ -1,27 +1,44 @@
-"""Files the reader exports and imports (exam progress, case records): checked before anything is replaced.
+"""What the reader keeps in this browser and moves in and out as files: checked before it is used.
 
-Every file is an envelope {"app": APP, "kind": kind, "format": n, "data": {...}}. A file from another
-program, from a newer release, or damaged is refused with a Chinese message; the caller keeps what it has.
+Exported files are envelopes {"app": APP, "kind": kind, "format": n, "data": {...}}; the stored
+value of a store is the same data plus "format". A file or stored value from another program, from
+a newer release, or damaged is refused with a Chinese message; nothing saved is changed by a check.
 """
 
-from engine import dates
+from engine import contract, dates
+from engine.errors import EngineError
 
-APP = "medical-social-work-handbook"
-FORMATS = {"exam-progress": 1, "cases": 1}
-KIND_NAMES = {"exam-progress": "练习进度", "cases": "个案进度"}
+APP = contract.APP
+FORMATS = contract.FORMATS
+KIND_NAMES = contract.KIND_NAMES
+# Keys that would change an object's prototype in the browser instead of becoming an entry.
+FORBIDDEN_KEYS = ("__proto__", "constructor", "prototype")
+_DIGITS = "0123456789"
 
 
-class StorageError(Exception):
-    """An imported file is not usable; nothing saved was changed."""
+class StorageError(EngineError):
+    """A file or stored value is not usable; the message says what and that nothing was changed."""
+
+
+class _Invalid(Exception):
+    """What is wrong, without the caller's prefix."""
 
 
 def _fail(message):
-    raise StorageError("导入失败，已保存的内容没有改动：" + message)
+    raise _Invalid(message)
+
+
+def _clip(text):
+    text = str(text)
+    return text if len(text) <= 24 else text[:24] + "…"
 
 
 def _mapping(value, what):
     if not isinstance(value, dict):
         _fail(what + "格式损坏")
+    for key in value:
+        if key in FORBIDDEN_KEYS:
+            _fail(what + "里有不允许的名称“" + key + "”")
     return value
 
 
@@ -29,12 +46,37 @@ def _date(value, what):
     try:
         dates.day_number(value)
     except (ValueError, TypeError):
-        _fail(what + "的日期无效：" + str(value))
+        _fail(what + "的日期无效：" + _clip(value))
 
 
 def _count(value, what, low=0, high=None):
     if not isinstance(value, int) or isinstance(value, bool) or value < low or (high is not None and value > high):
-        _fail(what + "的数值无效：" + str(value))
+        _fail(what + "的数值无效：" + _clip(value))
+
+
+def digit_run(text):
+    """Length of the longest run of digits, spaces and hyphens between digits not counted."""
+    best = 0
+    run = 0
+    for char in text:
+        if char in _DIGITS:
+            run += 1
+            if run > best:
+                best = run
+        elif char not in " -" or run == 0:
+            run = 0
+    return best
+
+
+def label_problem(label):
+    """Why a case label cannot be used (Chinese), or "" when it can; the same rule for typed and imported labels."""
+    if not isinstance(label, str) or not label.strip():
+        return "个案代号不能为空"
+    if len(label) > contract.LABEL_MAX:
+        return "个案代号“" + _clip(label) + "”太长（最多 " + str(contract.LABEL_MAX) + " 个字）"
+    if digit_run(label) >= contract.DIGIT_RUN:
+        return ("个案代号“" + _clip(label) + "”里有一长串数字，像身份证号、住院号或电话：请改用床号加自编序号")
+    return ""
 
 
 def envelope(kind, data):
@@ -42,36 +84,67 @@ def envelope(kind, data):
     return {"app": APP, "kind": kind, "format": FORMATS[kind], "data": data}
 
 
+def _checked(prefix, check, *args):
+    try:
+        return check(*args)
+    except _Invalid as problem:
+        raise StorageError(prefix + str(problem))
+    except RuntimeError:  # MicroPython's recursion limit on absurdly deep data
+        raise StorageError(prefix + "内容嵌套过深")
+
+
 def check_import(kind, obj):
     """Return the data of an imported envelope of `kind`, or raise StorageError saying what is wrong."""
+    return _checked("导入失败，已保存的内容没有改动：", _envelope, kind, obj)
+
+
+def _envelope(kind, obj):
     _mapping(obj, "文件")
     if obj.get("app") != APP:
         _fail("这不是本手册导出的文件")
     if obj.get("kind") != kind:
         _fail("这是“" + KIND_NAMES.get(obj.get("kind"), "其他内容") + "”文件，不是" + KIND_NAMES[kind] + "文件")
-    version = obj.get("format")
-    if not isinstance(version, int) or isinstance(version, bool):
-        _fail("缺少格式版本号")
-    if version > FORMATS[kind]:
-        _fail("文件来自更新的版本（格式 " + str(version) + "），请先更新手册")
-    if version < 1:
-        _fail("格式版本号无效")
+    _version(obj.get("format"), kind, "文件")
     data = _mapping(obj.get("data"), "数据")
     (_exam if kind == "exam-progress" else _cases)(data)
     return data
 
 
+def _version(version, kind, what):
+    if not isinstance(version, int) or isinstance(version, bool):
+        _fail("缺少格式版本号")
+    if version > FORMATS[kind]:
+        _fail(what + "来自更新的版本（格式 " + str(version) + "），请先更新手册")
+    if version < 1:
+        _fail("格式版本号无效")
+
+
+def check_store(store, value):
+    """Return the stored value of `store` ("cases" or "exam") if it is a valid current store, else raise."""
+    kind = contract.STORE_KINDS[store]
+    return _checked("本机保存的" + KIND_NAMES[kind] + "无法读取：", _stored, kind, value)
+
+
+def _stored(kind, value):
+    _mapping(value, "保存的数据")
+    _version(value.get("format"), kind, "这些数据")
+    (_exam if kind == "exam-progress" else _cases)(value)
+    if kind == "cases" and "current" in value and label_problem(value["current"]) and value["current"] != contract.UNNAMED_CASE:
+        _fail("当前个案的代号无效")
+    return value
+
+
 def _exam(data):
     for qid, entry in _mapping(data.get("notebook", {}), "错题本").items():
-        _mapping(entry, "错题 " + qid)
-        _count(entry.get("step"), "错题 " + qid, 0, 5)
-        _count(entry.get("wrong"), "错题 " + qid)
-        _date(entry.get("due"), "错题 " + qid)
+        _mapping(entry, "错题 " + _clip(qid))
+        _count(entry.get("step"), "错题 " + _clip(qid), 0, 5)
+        _count(entry.get("wrong"), "错题 " + _clip(qid))
+        _date(entry.get("due"), "错题 " + _clip(qid))
     for qid, entry in _mapping(data.get("answers", {}), "作答记录").items():
-        _mapping(entry, "作答 " + qid)
+        _mapping(entry, "作答 " + _clip(qid))
         if not isinstance(entry.get("correct"), bool):
-            _fail("作答 " + qid + " 缺少对错记录")
-        _date(entry.get("date"), "作答 " + qid)
+            _fail("作答 " + _clip(qid) + " 缺少对错记录")
+        _date(entry.get("date"), "作答 " + _clip(qid))
     exams = data.get("exams", [])
     if not isinstance(exams, list):
         _fail("模拟考试记录格式损坏")
@@ -85,15 +158,80 @@ def _exam(data):
 
 def _cases(data):
     for label, case in _mapping(data.get("cases", {}), "个案列表").items():
-        what = "个案“" + label + "”"
+        problem = label_problem(label)
+        if problem and label != contract.UNNAMED_CASE:
+            _fail(problem)
+        what = "个案“" + _clip(label) + "”"
         _mapping(case, what)
         for cid, state in _mapping(case.get("checklists", {}), what).items():
-            _mapping(state, what + "的清单 " + cid)
+            _mapping(state, what + "的清单 " + _clip(cid))
             for item, ticked in _mapping(state.get("checks", {}), what).items():
                 if not isinstance(ticked, bool):
-                    _fail(what + "的勾选项 " + item + " 无效")
+                    _fail(what + "的勾选项 " + _clip(item) + " 无效")
             for field, text in _mapping(state.get("fields", {}), what).items():
                 if not isinstance(text, str):
-                    _fail(what + "的填写项 " + field + " 无效")
+                    _fail(what + "的填写项 " + _clip(field) + " 无效")
         if "updated" in case:
             _date(case["updated"], what)
+
+
+def private_notes(data):
+    """Case labels whose notes hold a digit run like an ID card or phone number (sorted)."""
+    found = []
+    for label, case in (data.get("cases") or {}).items():
+        for state in (case.get("checklists") or {}).values():
+            for text in (state.get("fields") or {}).values():
+                if isinstance(text, str) and digit_run(text) >= contract.DIGIT_RUN and label not in found:
+                    found.append(label)
+    return sorted(found)
+
+
+def _later(a, b):
+    """The answer record of the later date (b on a tie: the file is newer news)."""
+    return a if dates.day_number(a["date"]) > dates.day_number(b["date"]) else b
+
+
+def merge(kind, local, incoming, replace, known=None):
+    """Merge imported data into the local store without losing anything unasked.
+
+    New entries are added; entries equal on both sides are kept; entries that differ are "updated"
+    only when `replace` is true (the reader said so), otherwise the local one stays. For exam
+    progress, 错题本 entries whose question id is not in `known` (the current bank) are left out.
+    Returns {"store", "added", "updated", "kept", "conflicts", "ignored"}: counts, and the differing names.
+    """
+    out = {}
+    for key in local:
+        out[key] = local[key]
+    if kind == "cases":
+        groups = [("cases", incoming.get("cases") or {})]
+        out["cases"] = dict(local.get("cases") or {})
+    else:
+        groups = [("notebook", incoming.get("notebook") or {})]
+        out["notebook"] = dict(local.get("notebook") or {})
+        answers = dict(local.get("answers") or {})
+        for qid, entry in (incoming.get("answers") or {}).items():
+            answers[qid] = _later(answers[qid], entry) if qid in answers else entry
+        out["answers"] = answers
+        exams = list(local.get("exams") or [])
+        for paper in incoming.get("exams") or []:
+            if paper not in exams:
+                exams.append(paper)
+        out["exams"] = exams
+    added, updated, conflicts, ignored = 0, 0, [], 0
+    kept = 0
+    for name, entries in groups:
+        target = out[name]
+        kept += len(target)
+        for key in sorted(entries):
+            if known is not None and key not in known:
+                ignored += 1
+            elif key not in target:
+                target[key] = entries[key]
+                added += 1
+            elif target[key] != entries[key]:
+                conflicts.append(key)
+                if replace:
+                    target[key] = entries[key]
+                    updated += 1
+                    kept -= 1
+    return {"store": out, "added": added, "updated": updated, "kept": kept, "conflicts": conflicts, "ignored": ignored}

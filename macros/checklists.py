@@ -1,13 +1,13 @@
 """Practice checklists: load and validate data/checklists/*.yml, render them, walk a case stage by stage.
 
-Markup contract (the lead's checklists.js and the browser tests depend on it):
+Markup (attribute names from engine/contract.py ATTR, shown here by their contract keys):
 
-    <div class="hb-checklist" data-checklist="<id>" [data-decision="<decision>"]>
+    <div class="hb-checklist" {checklist}="<id>" [{decision}="<decision>"]>
       <fieldset><legend>group title</legend>
-        <label><input type="checkbox" id="…" data-check="<item id>"> item text</label> …
+        <label><input type="checkbox" id="…" {check}="<item id>"> item text</label> …
       </fieldset>
-      <label for="…">field label</label><textarea id="…" data-field="<field id>"></textarea>
-      <div class="hb-checklist__result" data-checklist-result aria-live="polite"></div>   (with a decision)
+      <label for="…">field label</label><textarea id="…" {field}="<field id>"></textarea>
+      <div class="hb-checklist__result" {checklist_result} aria-live="polite">…</div>   (with a decision)
     </div>
 
 The decisions themselves live in engine/casework.py; which item means what is marked in the data
@@ -17,7 +17,7 @@ The decisions themselves live in engine/casework.py; which item means what is ma
 import html
 import re
 
-from engine import casework
+from engine import casework, contract
 from macros.content import references
 from macros.datafiles import DATA, ROOT, DataFileError, check_fields, load_yaml
 from macros.links import relative
@@ -227,9 +227,17 @@ def _field_html(sid, field):
         hint = f'<small class="hb-checklist__hint" id="{fid}-hint">{_e(field["hint"])}</small>'
     out.append(
         f'<div class="hb-checklist__field"><label for="{fid}">{_e(field["label"])}</label>{hint}'
-        f'<textarea id="{fid}" data-field="{_e(field["id"])}" rows="{rows}"{described}></textarea></div>'
+        f'<textarea id="{fid}" {A["field"]}="{_e(field["id"])}" rows="{rows}"{described}></textarea></div>'
     )
     return out
+
+
+A = contract.ATTR
+
+
+def _needs_engine(env):
+    """Mark the page being rendered as one that needs the engine (the template starts it early)."""
+    env.page.meta[contract.NEEDS_ENGINE] = contract.ASSETS["engine_js"]
 
 
 def _group_html(sid, group, fields):
@@ -239,7 +247,7 @@ def _group_html(sid, group, fields):
     for item in group["items"]:
         cid = _control_id(sid, item["id"])
         hint = f' <small class="hb-checklist__hint">{_e(item["hint"])}</small>' if item.get("hint") else ""
-        out.append(f'<label><input type="checkbox" id="{cid}" data-check="{_e(item["id"])}"> <span>{_e(item["text"])}{hint}</span></label>')
+        out.append(f'<label><input type="checkbox" id="{cid}" {A["check"]}="{_e(item["id"])}"> <span>{_e(item["text"])}{hint}</span></label>')
     for field in fields:
         out += _field_html(sid, field)
     out.append("</fieldset>")
@@ -279,10 +287,11 @@ def render_checklist(env, spec, searchable=True):
     """
     sid = spec["id"]
     _claim(env, CHECKLISTS / f"{sid}.yml", sid)
-    decision = f' data-decision="{_e(spec["decision"])}"' if spec.get("decision") else ""
+    _needs_engine(env)
+    decision = f' {A["decision"]}="{_e(spec["decision"])}"' if spec.get("decision") else ""
     exclude = "" if searchable else " data-search-exclude"
     fields = spec.get("fields") or []
-    out = [f'<div class="hb-checklist" data-checklist="{_e(sid)}"{decision}{exclude}>']
+    out = [f'<div class="hb-checklist" {A["checklist"]}="{_e(sid)}"{decision}{exclude}>']
     if searchable:
         out.append(PAPER_HEAD)
     for group in spec["groups"]:
@@ -291,8 +300,8 @@ def render_checklist(env, spec, searchable=True):
         if not field.get("group"):
             out += _field_html(sid, field)
     if spec.get("decision"):
-        out.append('<div class="hb-checklist__result" data-checklist-result aria-live="polite"></div>')
-    out.append('<noscript><p>自动判断需要 JavaScript；不开 JavaScript 也可以打印本清单手工勾选。</p></noscript>')
+        out.append(f'<div class="hb-checklist__result" {A["checklist_result"]} aria-live="polite">'
+                   f'<p>{_e(contract.NOT_RUNNING["checklist"])}</p></div>')
     if searchable:
         out.append(PAPER_FOOT)
     out.append("</div>")
@@ -304,7 +313,8 @@ def render_record(env, spec):
     """The case record template: labelled text areas first, then the writing rules to tick."""
     sid = spec["id"]
     _claim(env, CHECKLISTS / f"{sid}.yml", sid)
-    out = [f'<div class="hb-checklist hb-checklist--record" data-checklist="{_e(sid)}">', PAPER_HEAD]
+    _needs_engine(env)
+    out = [f'<div class="hb-checklist hb-checklist--record" {A["checklist"]}="{_e(sid)}">', PAPER_HEAD]
     out.append(f'<p class="hb-checklist__note">{_e(spec["intro"])}</p>')
     for field in spec.get("fields") or []:
         out += _field_html(sid, field)
@@ -333,14 +343,14 @@ def register(env):
 
     @env.macro
     def case_record_form():
-        """The printable case record template (saves like a checklist under data-checklist="case_record")."""
+        """The printable case record template (saves like a checklist with the id case_record)."""
         return render_record(env, spec_of("case_record"))
 
     @env.macro
     def case_navigator():
         """A case, stage by stage: what to record, the method pages, and the stage's checklists."""
         out = [
-            '<div class="hb-cases" data-case-store>',
+            f'<div class="hb-cases" {A["case_store"]}>',
             f'<p class="hb-cases__warning" role="note"><strong>{_e(CASE_STORE_WARNING)}</strong></p>',
             "</div>",
             "",

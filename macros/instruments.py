@@ -8,6 +8,7 @@ body of a calculator page, markup per the calculator contract) and `instrument_l
 import html
 import json
 
+from engine import contract
 from engine import instruments as rules
 from macros.datafiles import DATA, DataFileError, check_fields, load_yaml
 from macros.links import relative
@@ -178,10 +179,17 @@ def _legend(item):
     return text if rules.split_key(key)[1] else f"{key}. {text}"
 
 
+A = contract.ATTR
+R = contract.RESULT
 # Options fit side by side as one row of equal buttons at 390 px while their labels, laid end to
 # end, stay within about two lines of small type.
 ROW_CHARS = 30
 ROW_MAX = 7
+
+
+def needs_engine(env):
+    """Mark the page being rendered as one that needs the engine (the template starts it early)."""
+    env.page.meta[contract.NEEDS_ENGINE] = contract.ASSETS["engine_js"]
 
 
 def _choice(spec, item, value, face, label=""):
@@ -189,7 +197,7 @@ def _choice(spec, item, value, face, label=""):
     lands on the input itself and keyboards and screen readers still see a radio group."""
     name = f"{spec['id']}-{item['key']}"
     text = f"<small>{_e(label)}</small>" if label else ""
-    return (f'<label class="hb-opt"><input type="radio" name="{_e(name)}" value="{value}" data-item="{_e(item["key"])}">'
+    return (f'<label class="hb-opt"><input type="radio" name="{_e(name)}" value="{value}" {A["item"]}="{_e(item["key"])}">'
             f"<span><b>{_e(face)}</b>{text}</span></label>")
 
 
@@ -209,9 +217,9 @@ def _form_item(spec, item):
     if "checkboxes" in item:
         out.append(f'<fieldset class="hb-item hb-item--boxes" data-count-item="{_e(key)}">')
         out.append(f"<legend>{_e(_legend(item))}</legend>")
-        out.append(f'<label><input type="checkbox" data-item="{_e(key)}" value="none"> 无任何来源</label>')
+        out.append(f'<label><input type="checkbox" {A["item"]}="{_e(key)}" value="none"> 无任何来源</label>')
         for box in item["checkboxes"]:
-            out.append(f'<label><input type="checkbox" data-item="{_e(key)}" value="{_e(box[:1])}"> {_e(box)}</label>')
+            out.append(f'<label><input type="checkbox" {A["item"]}="{_e(key)}" value="{_e(box[:1])}"> {_e(box)}</label>')
         out.append("</fieldset>")
     elif "options" in item:
         shape = _option_row(spec, item)
@@ -227,7 +235,7 @@ def _form_item(spec, item):
         out.append(f'<div class="hb-item hb-item--entry"><label for="{_e(ident)}"><span class="hb-visually-hidden">条目 </span>'
                    f'{_e(key)}<span class="hb-visually-hidden">（{r["min"]}–{r["max"]}）</span></label>')
         out.append(f'<input id="{_e(ident)}" type="number" inputmode="numeric" enterkeyhint="next" min="{r["min"]}"'
-                   f' max="{r["max"]}" step="{r.get("step", 1)}" data-item="{_e(key)}"></div>')
+                   f' max="{r["max"]}" step="{r.get("step", 1)}" {A["item"]}="{_e(key)}"></div>')
     else:
         r = item["range"]
         unit = spec["scoring"].get("unit", "")
@@ -284,43 +292,42 @@ def calculator_html(spec):
     sid = spec["id"]
     abbr = spec["names"]["abbr"]
     subscale_names = json.dumps({s["id"]: s["name"] for s in spec.get("subscales") or []}, ensure_ascii=False)
-    out = [f'<div class="hb-calc" data-instrument="{_e(sid)}" data-version="{_e(spec["version"])}"'
-           f' data-subscales="{_e(subscale_names)}">',
+    out = [f'<div class="hb-calc" {A["instrument"]}="{_e(sid)}" data-version="{_e(spec["version"])}"'
+           f' {A["subscales"]}="{_e(subscale_names)}">',
            f'<form class="hb-calc__form" novalidate data-search-exclude aria-label="{_e(abbr)} 评分表">']
     out += _form_items(spec)
     out += _problem_list(spec)
     out += [
         "</form>",
         '<div class="hb-calc__result" aria-live="polite">',
-        '<p data-result="status">正在启动评分引擎……</p>',
+        f'<p {A["result"]}="{R["status"]}">{_e(contract.NOT_RUNNING["calculator"])}</p>',
         '<details class="hb-calc__more">',
         '<summary><span class="hb-calc__total">' + _e(spec["scoring"]["total_label"])
-        + '：<output data-result="total">—</output> <span data-result="band"></span></span></summary>',
-        '<div data-result="subscales"></div>',
-        '<p data-result="missing"></p>',
+        + f'：<output {A["result"]}="{R["total"]}">—</output> <span {A["result"]}="{R["band"]}"></span></span></summary>',
+        f'<div {A["result"]}="{R["subscales"]}"></div>',
+        f'<p {A["result"]}="{R["missing"]}"></p>',
         "</details>",
-        '<p data-result="error" role="alert"></p>',
+        f'<p {A["result"]}="{R["error"]}" role="alert"></p>',
         "</div>",
     ]
     for index, band in enumerate(spec.get("bands") or []):
-        out.append(f'<div data-band-note="{index}" hidden><p><strong>{_e(band["label"])}</strong>：'
+        out.append(f'<div {A["band_note"]}="{index}" hidden><p><strong>{_e(band["label"])}</strong>：'
                    f'{_e(band["next_step"])}</p></div>')
     for flag in spec.get("flags") or []:
-        out.append(f'<div data-flag-note="{_e(flag["id"])}" hidden><p>{_e(flag["note"])}</p></div>')
+        out.append(f'<div {A["flag_note"]}="{_e(flag["id"])}" hidden><p>{_e(flag["note"])}</p></div>')
     if spec["scoring"]["missing"]["rule"] == "mean_substitution":
-        out.append(f'<div data-flag-note="prorated" hidden><p>有缺答，已按缺项规则补足计分：'
+        out.append(f'<div {A["flag_note"]}="{contract.PRORATED}" hidden><p>有缺答，已按缺项规则补足计分：'
                    f'{_e(spec["scoring"]["missing"]["text"])}</p></div>')
     out += [
         '<div class="hb-calc__actions hb-noprint">',
-        '<button type="button" data-action="copy">复制结果</button>',
-        '<button type="button" data-action="pre">记为前测</button>',
-        '<button type="button" data-action="reset">清空</button>',
-        '<button type="button" data-action="print">打印空白表</button>',
+        f'<button type="button" {A["action"]}="{contract.ACTION["copy"]}">复制结果</button>',
+        f'<button type="button" {A["action"]}="{contract.ACTION["pre"]}">记为前测</button>',
+        f'<button type="button" {A["action"]}="{contract.ACTION["reset"]}">清空</button>',
+        f'<button type="button" {A["action"]}="{contract.ACTION["print"]}">打印空白表</button>',
         "</div>",
-        '<section class="hb-calc__compare" data-compare hidden aria-live="polite">',
-        "<h3>前后测对比</h3><p data-compare-text></p>",
+        f'<section class="hb-calc__compare" {A["compare"]} hidden aria-live="polite">',
+        f"<h3>前后测对比</h3><p {A['compare_text']}></p>",
         "</section>",
-        "<noscript><p>本计算器需要 JavaScript；请按下方“评分方法”手工计分。</p></noscript>",
         "</div>",
     ]
     return "\n".join(out)
@@ -436,6 +443,7 @@ def register(env):
         """The whole body of an instrument page: form, result area, interpretation, scoring key, sources."""
         if instrument_id not in specs:
             raise DataFileError(INSTRUMENT_DIR, env.page.file.src_uri, f"未知量表 {instrument_id!r}")
+        needs_engine(env)
         return render(specs[instrument_id])
 
     @env.macro

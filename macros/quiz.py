@@ -4,6 +4,7 @@ import base64
 import json
 from pathlib import Path
 
+from engine import contract
 from macros.datafiles import DATA, DataFileError, check_fields, load_records, load_yaml
 
 DOCS = DATA.parent / "docs"
@@ -94,7 +95,7 @@ def load_drills():
 
 def _hide(qid, payload):
     """Keep the answer out of plain sight until the reader answers (not secrecy: the reader owns the device)."""
-    key = (qid + "\u00b7hb").encode()
+    key = (qid + contract.HIDE_SUFFIX).encode()
     raw = json.dumps(payload, ensure_ascii=False).encode()
     return base64.b64encode(bytes(b ^ key[i % len(key)] for i, b in enumerate(raw))).decode()
 

@@ -4,7 +4,12 @@ import base64
 import json
 from contextlib import contextmanager
 
+from engine import contract
 from tools.browser import PHONE
+
+# Storage keys of the site as the tests serve it (at the server's root).
+CASES_KEY = contract.storage_key("/", "cases")
+EXAM_KEY = contract.storage_key("/", "exam")
 
 
 def answer_key(site_dir):
@@ -12,7 +17,7 @@ def answer_key(site_dir):
     bank = json.loads((site_dir / "assets/exam/bank.json").read_text(encoding="utf-8"))
     keys = {}
     for q in bank["questions"] + bank["drills"]:
-        key = (q["id"] + "\u00b7hb").encode()
+        key = (q["id"] + contract.HIDE_SUFFIX).encode()
         raw = bytes(b ^ key[i % len(key)] for i, b in enumerate(base64.b64decode(q["key"])))
         hidden = json.loads(raw)
         keys[q["id"]] = (hidden["c"], hidden["w"])

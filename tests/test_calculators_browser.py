@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 import yaml
 
 from engine import scoring
@@ -87,12 +88,12 @@ def test_phq9_by_clicking_shows_total_band_and_item9_flag(calc_page):
     # 1+1+1+1+1+1+1+1+2 = 10: moderate (10–14), and item 9 > 0 raises the suicide-risk flag.
     root = click_answers(page, "phq9", {str(i): 1 for i in range(1, 9)} | {"9": 2})
     page.wait_for_function("document.querySelector(\"[data-instrument='phq9'] [data-result='total']\").textContent === '10'", timeout=120000)
-    assert "中度" in root.locator("[data-result='band']").inner_text()
+    expect(root.locator("[data-result='band']")).to_contain_text("中度")
     assert root.locator("[data-flag-note='item9']").is_visible()
     # Change one answer: the total follows, the band drops to mild (5–9).
     root.locator("input[data-item='9'][value='0']").check()
     page.wait_for_function("document.querySelector(\"[data-instrument='phq9'] [data-result='total']\").textContent === '8'")
-    assert "轻度" in root.locator("[data-result='band']").inner_text()
+    expect(root.locator("[data-result='band']")).to_contain_text("轻度")
     assert not root.locator("[data-flag-note='item9']").is_visible()
 
 
@@ -102,7 +103,7 @@ def test_missing_items_are_named_and_no_total_shown(calc_page):
     root = click_answers(page, "gad7", {"1": 1, "2": 2, "3": 0})
     page.wait_for_function("document.querySelector(\"[data-instrument='gad7'] [data-result='missing']\").textContent.includes('第 7 题')", timeout=120000)
     assert root.locator("[data-result='total']").inner_text() == "—"
-    assert "第 4 题" in root.locator("[data-result='missing']").inner_text()
+    expect(root.locator("[data-result='missing']")).to_contain_text("第 4 题")
 
 
 def test_out_of_range_entry_gets_chinese_message_not_a_number(calc_page):
@@ -114,7 +115,7 @@ def test_out_of_range_entry_gets_chinese_message_not_a_number(calc_page):
     page.wait_for_function("document.querySelector(\"[data-instrument='cdrisc10'] [data-result='total']\").textContent === '30'", timeout=120000)
     root.locator("input[data-item='4']").fill("9")
     page.wait_for_function("document.querySelector(\"[data-instrument='cdrisc10'] [data-result='error']\").textContent.length > 0")
-    assert "第 4 题" in root.locator("[data-result='error']").inner_text()
+    expect(root.locator("[data-result='error']")).to_contain_text("第 4 题")
     assert root.locator("[data-result='total']").inner_text() == "—"
 
 
@@ -127,7 +128,7 @@ def test_answers_given_before_engine_starts_are_scored_once_it_does(browser, bas
     root = click_answers(page, "phq9", {str(i): 0 for i in range(1, 10)})
     page.wait_for_timeout(200)
     assert root.locator("[data-result='total']").inner_text() in ("—", "…")
-    assert "正在启动" in root.locator("[data-result='status']").inner_text()
+    expect(root.locator("[data-result='status']")).to_contain_text("正在启动")
     assert held, "the runtime was never requested"
     held[0].continue_()
     page.wait_for_function("document.querySelector(\"[data-instrument='phq9'] [data-result='total']\").textContent === '0'")

@@ -3,10 +3,11 @@
 import json
 
 import pytest
+from playwright.sync_api import expect
 
 from engine import casework
 from macros.checklists import load_all
-from tests.browser_helpers import offline_after_first_visit
+from tests.browser_helpers import CASES_KEY, offline_after_first_visit
 
 pytestmark = pytest.mark.browser
 
@@ -69,7 +70,7 @@ def new_case(page, label):
 def test_cases_are_separate_and_id_numbers_refused(page, base_url, specs):
     navigator(page, base_url)
     new_case(page, "110101199003071234")
-    assert "身份证号" in page.locator(".hb-cases__message").inner_text()
+    expect(page.locator(".hb-cases__message")).to_contain_text("身份证号")
     new_case(page, "3床-A")
     item = first_items(specs["intake"], 1)[0]
     checklist(page, "intake").locator(f"[data-check='{item}']").check()
@@ -77,7 +78,7 @@ def test_cases_are_separate_and_id_numbers_refused(page, base_url, specs):
     assert not checklist(page, "intake").locator(f"[data-check='{item}']").is_checked()
     page.select_option("#hb-case-pick", "3床-A")
     page.wait_for_function(f"document.querySelector(\"[data-checklist='intake'] [data-check='{item}']\").checked")
-    stored = page.evaluate("JSON.parse(localStorage.getItem('hb.cases'))")
+    stored = page.evaluate(f"JSON.parse(localStorage.getItem('{CASES_KEY}'))")
     assert stored["format"] == 1 and stored["cases"]["3床-A"]["checklists"]["intake"]["checks"][item] is True
 
 
@@ -96,18 +97,18 @@ def test_export_import_round_trip_clear_and_corrupt_refused(page, base_url, spec
     assert saved["kind"] == "cases" and saved["format"] == 1
     assert saved["data"]["cases"]["7床"]["checklists"]["intake"]["fields"]["request_summary"] == "希望申请大病救助"
 
-    before = page.evaluate("localStorage.getItem('hb.cases')")
+    before = page.evaluate(f"localStorage.getItem('{CASES_KEY}')")
     for name, payload in [("bad.json", b"\x00\x01 not json"),
                           ("other.json", json.dumps({"app": "someone-else", "kind": "cases", "format": 1, "data": {}}).encode()),
                           ("newer.json", json.dumps(dict(saved, format=2)).encode())]:
         page.set_input_files(".hb-cases__panel [data-data='import']", files=[{"name": name, "mimeType": "application/json", "buffer": payload}])
         page.wait_for_function("document.querySelector('.hb-cases__panel .hb-data__message').textContent.includes('导入失败')")
         page.evaluate("document.querySelector('.hb-cases__panel .hb-data__message').textContent = ''")
-        assert page.evaluate("localStorage.getItem('hb.cases')") == before, name
+        assert page.evaluate(f"localStorage.getItem('{CASES_KEY}')") == before, name
 
     page.once("dialog", lambda d: d.accept())
     page.get_by_role("button", name="清除全部个案进度").click()
-    page.wait_for_function("localStorage.getItem('hb.cases') === null")
+    page.wait_for_function(f"Object.keys(JSON.parse(localStorage.getItem('{CASES_KEY}')).cases).length === 0")
     assert not checklist(page, "intake").locator(f"[data-check='{item}']").is_checked()
 
     page.set_input_files(".hb-cases__panel [data-data='import']", str(exported))

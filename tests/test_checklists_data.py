@@ -247,6 +247,7 @@ class FakeFile:
 class FakePage:
     def __init__(self, src_uri):
         self.file = FakeFile(src_uri)
+        self.meta = {}
 
 
 class FakeEnv:

@@ -3,8 +3,9 @@
 import json
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.browser_helpers import answer_key
+from tests.browser_helpers import EXAM_KEY, answer_key
 
 pytestmark = pytest.mark.browser
 
@@ -36,7 +37,7 @@ def test_answer_hidden_until_answered_then_explained(page, base_url, keys):
     page.get_by_role("button", name="提交").click()
     feedback = card.locator(".hb-q__feedback")
     feedback.locator(".hb-q__verdict").wait_for()
-    assert "回答错误" in feedback.inner_text()
+    expect(feedback).to_contain_text("回答错误")
     assert feedback.locator("li").count() == 4  # a reason for every option
     for why in whys:
         assert why in feedback.inner_text()
@@ -51,7 +52,7 @@ def test_wrong_answer_lands_in_notebook_after_reload(page, base_url, keys):
     page.goto(base_url + "exam/mistakes.html")
     status = page.locator(".hb-quiz__status").first
     status.wait_for()
-    assert "错题本共 1 题" in status.inner_text()
+    expect(status).to_contain_text("错题本共 1 题")
     assert page.locator("td a", has_text=qid).count() == 1
 
 
@@ -71,21 +72,21 @@ def test_progress_export_import_clear_and_corrupt_refused(page, base_url, keys, 
 
     # A corrupt file and a newer-format file are refused, and nothing saved is lost.
     page.set_input_files("[data-data='import']", files=[{"name": "bad.json", "mimeType": "application/json", "buffer": b"{not json"}])
-    assert "导入失败" in page.locator(".hb-data__message").inner_text()
+    expect(page.locator(".hb-data__message")).to_contain_text("导入失败")
     newer = dict(saved, format=99)
     page.set_input_files("[data-data='import']", files=[{"name": "new.json", "mimeType": "application/json",
                                                           "buffer": json.dumps(newer).encode()}])
     page.wait_for_function("document.querySelector('.hb-data__message').textContent.includes('更新的版本')")
-    assert page.evaluate("JSON.parse(localStorage.getItem('hb.exam')).notebook")[qid]["wrong"] == 1
+    assert page.evaluate(f"JSON.parse(localStorage.getItem('{EXAM_KEY}')).notebook")[qid]["wrong"] == 1
 
     page.once("dialog", lambda d: d.accept())
     page.get_by_role("button", name="清除全部练习进度").click()
-    page.wait_for_function("localStorage.getItem('hb.exam') === null")
+    page.wait_for_function(f"Object.keys(JSON.parse(localStorage.getItem('{EXAM_KEY}')).notebook).length === 0")
     page.wait_for_function("document.querySelector('.hb-quiz__status').textContent.includes('错题本共 0 题')")
 
     page.set_input_files("[data-data='import']", str(exported))
     page.locator("td a", has_text=qid).wait_for()
-    assert page.evaluate("JSON.parse(localStorage.getItem('hb.exam')).notebook") == saved["data"]["notebook"]
+    assert page.evaluate(f"JSON.parse(localStorage.getItem('{EXAM_KEY}')).notebook") == saved["data"]["notebook"]
 
 
 def test_quick_mock_exam_scores_by_the_rule(page, base_url, keys):

@@ -13,7 +13,8 @@ from mkdocs.exceptions import PluginError
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from macros import quiz  # noqa: E402  (needs ROOT on the path)
+from engine import contract  # noqa: E402  (needs ROOT on the path)
+from macros import quiz  # noqa: E402
 
 NODE_MODULES = ROOT / "node_modules"
 # Files each Python runtime needs in the browser, copied from the pinned npm packages.
@@ -58,9 +59,10 @@ def on_post_build(config):
         "modules": {p.name: p.read_text(encoding="utf-8") for p in sorted((ROOT / "engine").glob("*.py"))},
         "data": {name: importlib.import_module(module).load_all() for name, module in BUNDLES.items()},
     }
-    engine = site / "assets" / "engine"
-    engine.mkdir(parents=True, exist_ok=True)
-    (engine / "engine.json").write_text(json.dumps(pack, ensure_ascii=False), encoding="utf-8")
+    engine = site / contract.ASSETS["engine_bundle"]
+    engine.parent.mkdir(parents=True, exist_ok=True)
+    engine.write_text(json.dumps(pack, ensure_ascii=False), encoding="utf-8")
+    (site / contract.ASSETS["contract_js"]).write_text(contract.js_module(), encoding="utf-8")
     exam = site / "assets" / "exam"
     exam.mkdir(exist_ok=True)
     for name, content in quiz.bundle_files().items():

@@ -1,10 +1,16 @@
 // Scale calculators: read the form rendered at build time, score it with the Python engine in
-// the worker, and show the result. A number is shown only when it is the score of what is on
-// the form right now: while a newer answer is being scored the display says so.
+// the worker, and draw the texts the engine returns. A number is shown, copied or recorded only
+// when it is the score of what is on the form right now.
 import { call, watch, RUNTIME_NAMES } from "./engine.js";
+import { CONTRACT, sel, read } from "./contract.js";
 import { today } from "./files.js";
 
 const before = new Map(); // pre-test results per instrument, this tab only (nothing is stored)
+const RESULT = CONTRACT.result;
+const ACTION = CONTRACT.action;
+// What a number box holds when the browser could not read the typed text as a number: the engine
+// then answers "不是数字" for that item instead of treating it as unanswered.
+const UNREADABLE = "（无法识别的输入）";
 
 window.calculators = {
   /** Test contract: score(id, answers) → Promise of the engine's result object. */
@@ -13,9 +19,9 @@ window.calculators = {
 
 function answersOf(root) {
   const answers = {};
-  const keys = new Set(Array.from(root.querySelectorAll("[data-item]"), (el) => el.dataset.item));
+  const keys = new Set(Array.from(root.querySelectorAll(sel("item")), (el) => read(el, "item")));
   for (const key of keys) {
-    const inputs = Array.from(root.querySelectorAll(`[data-item="${CSS.escape(key)}"]`));
+    const inputs = Array.from(root.querySelectorAll(sel("item", key)));
     const kind = inputs[0].type;
     if (kind === "radio") {
       const chosen = inputs.find((el) => el.checked);
@@ -24,21 +30,18 @@ function answersOf(root) {
       // Count items (SSRS 6/7): "none" ticked = 0 sources; nothing ticked = not answered.
       const ticked = inputs.filter((el) => el.checked);
       answers[key] = ticked.length === 0 ? null : ticked.filter((el) => el.value !== "none").length;
+    } else if (inputs[0].validity.badInput) {
+      answers[key] = UNREADABLE;
     } else {
-      const raw = inputs[0].value.trim();
-      // A non-numeric entry goes to the engine as text so that it can say what is wrong with it.
-      answers[key] = raw === "" ? null : (/^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw);
+      // The text goes to the engine as typed, so that it parses and judges it the same way everywhere.
+      answers[key] = inputs[0].value === "" ? null : inputs[0].value;
     }
   }
   return answers;
 }
 
-function formatNumber(value) {
-  return Number.isInteger(value) ? String(value) : value.toFixed(2).replace(/0$/, "");
-}
-
 function field(root, name) {
-  return root.querySelector(`[data-result="${name}"]`);
+  return root.querySelector(sel("result", RESULT[name]));
 }
 
 function clearResult(root, statusText) {
@@ -47,53 +50,44 @@ function clearResult(root, statusText) {
   field(root, "subscales").textContent = "";
   field(root, "missing").textContent = "";
   field(root, "error").textContent = "";
-  root.querySelectorAll("[data-band-note], [data-flag-note]").forEach((el) => { el.hidden = true; });
+  root.querySelectorAll(`${sel("band_note")}, ${sel("flag_note")}`).forEach((el) => { el.hidden = true; });
   if (statusText !== undefined) field(root, "status").textContent = statusText;
   delete root.dataset.complete;
 }
 
-function showResult(root, result) {
+/** Draw a view from the engine: every text in it is ready to show. */
+function showResult(root, view) {
+  const { shown } = view;
   clearResult(root);
-  const subscaleNames = JSON.parse(root.dataset.subscales || "{}");
-  if (result.complete) {
-    field(root, "total").textContent = formatNumber(result.total);
-    root.dataset.complete = "true";
-    if (result.band) {
-      field(root, "band").textContent = `（${result.band.label}）`;
-      const note = root.querySelector(`[data-band-note="${result.band.index}"]`);
-      if (note) note.hidden = false;
-    }
-  }
-  const subs = Object.keys(result.subscales || {}).sort();
-  if (subs.length) {
-    field(root, "subscales").textContent = subs
-      .map((id) => `${subscaleNames[id] || id}：${formatNumber(result.subscales[id])}`).join("；");
-  }
-  if (result.missing.length) {
-    field(root, "missing").textContent = result.complete
-      ? `按缺项规则处理的缺答：${result.missing.map((k) => `第 ${k} 题`).join("、")}。`
-      : `还不能计分：尚缺 ${result.missing.map((k) => `第 ${k} 题`).join("、")}。`;
-  }
-  for (const flag of result.flags) {
-    const note = root.querySelector(`[data-flag-note="${flag}"]`);
+  field(root, "total").textContent = shown.total;
+  field(root, "band").textContent = shown.band;
+  field(root, "subscales").textContent = shown.subscales;
+  field(root, "missing").textContent = shown.missing;
+  if (shown.complete) root.dataset.complete = "true";
+  if (shown.band_index !== null) {
+    const note = root.querySelector(sel("band_note", shown.band_index));
     if (note) note.hidden = false;
   }
-  refreshCompare(root, result);
+  for (const flag of shown.flags) {
+    const note = root.querySelector(sel("flag_note", flag));
+    if (note) note.hidden = false;
+  }
+  refreshCompare(root, view);
 }
 
-async function refreshCompare(root, result) {
-  const box = root.querySelector("[data-compare]");
-  const pre = before.get(root.dataset.instrument);
+async function refreshCompare(root, view) {
+  const box = root.querySelector(sel("compare"));
+  const pre = before.get(read(root, "instrument"));
   if (!box || !pre) return;
   box.hidden = false;
-  const text = box.querySelector("[data-compare-text]");
-  if (!result || !result.complete) {
-    text.textContent = `已记录前测：总分 ${formatNumber(pre.total)}${pre.band ? "（" + pre.band.label + "）" : ""}。填完后测即可看到变化。`;
+  const text = box.querySelector(sel("compare_text"));
+  if (!view || !view.result.complete) {
+    text.textContent = pre.shown.recorded;
     return;
   }
   try {
-    const change = await call("compare", root.dataset.instrument, pre, result);
-    text.textContent = change.text || JSON.stringify(change);
+    const change = await call("compare", read(root, "instrument"), pre.result, view.result);
+    text.textContent = change.text;
   } catch (error) {
     text.textContent = error.message;
   }
@@ -103,37 +97,53 @@ function wireOne(root) {
   if (root.dataset.wired) return;
   root.dataset.wired = "true";
   // Red flags are shown first, inside the (sticky) result panel, above the total.
-  root.querySelector(".hb-calc__result").prepend(...root.querySelectorAll("[data-flag-note]"));
-  const id = root.dataset.instrument;
+  root.querySelector(".hb-calc__result").prepend(...root.querySelectorAll(sel("flag_note")));
+  const id = read(root, "instrument");
+  const form = root.querySelector("form");
   let latest = 0;
-  let lastResult = null;
+  let scored = { key: null, view: null }; // the view of the answers whose JSON is `key`
+
+  /** The view of the answers on the form right now (scored now if the last one is of older answers). */
+  async function current() {
+    const answers = answersOf(root);
+    const key = JSON.stringify(answers);
+    if (Object.values(answers).every((v) => v === null)) return null;
+    if (scored.key === key) return scored.view;
+    const view = await call("view", id, answers);
+    scored = { key, view };
+    return view;
+  }
 
   async function rescore() {
     const ticket = ++latest;
     const answers = answersOf(root);
     if (Object.values(answers).every((v) => v === null)) {
-      lastResult = null;
       clearResult(root);
       return;
     }
     // The old number must not stand while the new answers are being scored.
     field(root, "total").textContent = "…";
     try {
-      const result = await call("score", id, answers);
+      const view = await current();
       if (ticket !== latest) return;
-      lastResult = result;
-      showResult(root, result);
+      showResult(root, view);
     } catch (error) {
       if (ticket !== latest) return;
-      lastResult = null;
       clearResult(root);
       field(root, "error").textContent = error.message;
     }
   }
 
+  /** Empty the form; a scoring still under way for the old answers is not drawn. */
+  function reset() {
+    latest++;
+    form.reset();
+    clearResult(root);
+  }
+
   root.addEventListener("input", rescore);
   root.addEventListener("change", rescore);
-  root.querySelector("form")?.addEventListener("submit", (e) => e.preventDefault());
+  form?.addEventListener("submit", (e) => e.preventDefault());
 
   // Score entry: a whole value moves on to the next box, so each item costs one key press.
   root.addEventListener("input", (event) => {
@@ -158,33 +168,36 @@ function wireOne(root) {
   });
 
   root.addEventListener("click", async (event) => {
-    const action = event.target.closest("[data-action]")?.dataset.action;
+    const action = event.target.closest(sel("action"))?.getAttribute(CONTRACT.attr.action);
     if (!action) return;
-    if (action === "reset") {
-      root.querySelector("form").reset();
-      lastResult = null;
-      clearResult(root);
-    } else if (action === "print") {
+    if (action === ACTION.reset) {
+      reset();
+    } else if (action === ACTION.print) {
       document.body.classList.add("hb-print-blank");
       window.print();
       document.body.classList.remove("hb-print-blank");
-    } else if (action === "pre") {
-      if (!lastResult || !lastResult.complete) {
+    } else if (action === ACTION.pre) {
+      const view = await current().catch(() => null);
+      if (!view || !view.result.complete) {
         field(root, "error").textContent = "请先完成一次可计分的作答，再记为前测。";
         return;
       }
-      before.set(id, lastResult);
-      root.querySelector("form").reset();
-      clearResult(root);
+      before.set(id, view);
+      reset();
       refreshCompare(root, null);
-    } else if (action === "copy") {
-      if (!lastResult) {
-        field(root, "error").textContent = "还没有可复制的结果。";
+    } else if (action === ACTION.copy) {
+      const button = event.target.closest("button");
+      try {
+        const view = await current();
+        if (!view) {
+          field(root, "error").textContent = "还没有可复制的结果。";
+          return;
+        }
+        await copyText(await call("summary_line", id, view.result, today()));
+      } catch (error) {
+        field(root, "error").textContent = error.message;
         return;
       }
-      const line = await call("summary_line", id, lastResult, today());
-      await copyText(line);
-      const button = event.target.closest("button");
       button.textContent = "已复制";
       setTimeout(() => { button.textContent = "复制结果"; }, 1500);
     }
@@ -205,5 +218,5 @@ async function copyText(text) {
 }
 
 export function wire(doc) {
-  doc.querySelectorAll("[data-instrument]").forEach(wireOne);
+  doc.querySelectorAll(sel("instrument")).forEach(wireOne);
 }

@@ -2,28 +2,31 @@
 // Pyodide), writes the engine's modules and data into its file system, then answers requests
 // by calling engine.bridge.call(). All files come from this site, never a CDN.
 // The page names the worker after the runtime; the site root is two folders up from this file.
+import { CONTRACT } from "./contract.js";
+
 const runtime = self.name;
 const root = new URL("../../", import.meta.url).href;
+const vendor = root + CONTRACT.assets.vendor_dir;
 
 async function text(path) {
   const response = await fetch(root + path);
-  if (!response.ok) throw new Error(`无法加载 ${path}（HTTP ${response.status}）`);
+  if (!response.ok) throw new Error(`HTTP ${response.status}: ${path}`);
   return response.text();
 }
 
 async function startRuntime() {
   if (runtime === "pyodide") {
-    const { loadPyodide } = await import(root + "assets/vendor/pyodide/pyodide.mjs");
-    return loadPyodide({ indexURL: root + "assets/vendor/pyodide/" });
+    const { loadPyodide } = await import(vendor + "pyodide/pyodide.mjs");
+    return loadPyodide({ indexURL: vendor + "pyodide/" });
   }
-  const { loadMicroPython } = await import(root + "assets/vendor/micropython/micropython.mjs");
+  const { loadMicroPython } = await import(vendor + "micropython/micropython.mjs");
   return loadMicroPython({ stdout: () => {}, stderr: (line) => console.warn(line) });
 }
 
 const ready = (async () => {
   const started = performance.now();
   // The runtime and the engine (one file: modules and data) download side by side.
-  const [py, pack] = await Promise.all([startRuntime(), text("assets/engine/engine.json").then(JSON.parse)]);
+  const [py, pack] = await Promise.all([startRuntime(), text(CONTRACT.assets.engine_bundle).then(JSON.parse)]);
   py.FS.mkdir("/engine");
   py.FS.mkdir("/engine/data");
   for (const [name, source] of Object.entries(pack.modules)) py.FS.writeFile("/engine/" + name, source);
@@ -35,7 +38,11 @@ const ready = (async () => {
 
 ready.then(
   ({ ms }) => self.postMessage({ type: "ready", runtime, ms }),
-  (error) => self.postMessage({ type: "failed", message: String(error && error.message || error) }),
+  (error) => self.postMessage({
+    type: "failed",
+    internal: String(error && error.message || error),
+    message: "评分引擎启动失败：它的文件没有下载完整或已损坏（也可能是浏览器版本过旧）。请刷新页面重试。",
+  }),
 );
 
 self.onmessage = async (event) => {
@@ -44,6 +51,9 @@ self.onmessage = async (event) => {
     const { bridge } = await ready;
     self.postMessage({ type: "reply", id, reply: String(bridge.call(JSON.stringify(request))) });
   } catch (error) {
-    self.postMessage({ type: "reply", id, reply: JSON.stringify({ error: "评分引擎无法运行：" + (error.message || error) }) });
+    self.postMessage({ type: "reply", id, reply: JSON.stringify({
+      error: "评分引擎没有启动，这一步无法完成。请刷新页面重试。",
+      internal: String(error && error.message || error),
+    }) });
   }
 };

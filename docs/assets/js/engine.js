@@ -23,13 +23,18 @@ function fail(message) {
 /** Start the worker now (idempotent): pages call it as soon as they know they will need it. */
 export function start() {
   if (worker || state.phase === "failed") return;
+  if (location.protocol === "file:") {
+    fail("从本地文件（file://）打开的页面不能运行评分引擎：请运行随附的本地服务器（python3 tools/serve.py site）或用任何静态网站服务器打开。");
+    return;
+  }
   try {
     worker = new Worker(new URL("engine-worker.js", import.meta.url), { type: "module", name: runtime });
   } catch (error) {
-    fail("本页无法启动评分引擎（" + (location.protocol === "file:" ? "从本地文件打开的页面不能运行它" : error.message) + "）。");
+    console.warn(error);
+    fail("本浏览器无法启动评分引擎（不支持所需的后台线程）。请换用较新的浏览器。");
     return;
   }
-  const timer = setTimeout(() => fail("评分引擎启动超时。"), START_TIMEOUT_MS);
+  const timer = setTimeout(() => fail("评分引擎启动超时：网络太慢或文件没有下载完整。请刷新页面重试。"), START_TIMEOUT_MS);
   worker.onmessage = ({ data }) => {
     if (data.type === "ready") {
       clearTimeout(timer);
@@ -37,18 +42,21 @@ export function start() {
       setState({ phase: "ready", ms: data.ms });
     } else if (data.type === "failed") {
       clearTimeout(timer);
-      fail("评分引擎启动失败：" + data.message);
+      console.warn(data.internal);
+      fail(data.message);
     } else if (data.type === "reply" && pending.has(data.id)) {
       const { resolve, reject } = pending.get(data.id);
       pending.delete(data.id);
       const reply = JSON.parse(data.reply);
+      if (reply.internal) console.warn(reply.internal);
       if ("error" in reply) reject(new Error(reply.error));
       else resolve(reply.ok);
     }
   };
   worker.onerror = (event) => {
     clearTimeout(timer);
-    fail("评分引擎启动失败" + (event.message ? "：" + event.message : "。"));
+    console.warn(event.message);
+    fail("评分引擎启动失败：它的文件没有下载完整或已损坏。请刷新页面重试。");
   };
 }
 

@@ -1,9 +1,10 @@
 // Exam practice: chapter sets, technique drills, the mock exam and the 错题本. Grading and the
 // review schedule are Python (engine/quiz.py) run in the worker; this file renders and stores.
 import { call, start } from "./engine.js";
-import { load, save, today, download, dataControls } from "./files.js";
+import { CONTRACT, sel, read } from "./contract.js";
+import { openStore, storeNotice, today, exportFile, dataControls, askReplace, mergeSummary } from "./files.js";
 
-const STORE = "hb.exam";
+const store = openStore("exam", () => ({ format: CONTRACT.formats["exam-progress"], answers: {}, notebook: {}, exams: [] }));
 const LETTERS = "ABCDE";
 const TYPE_NAMES = { single: "单选", multi: "多选", case: "案例分析" };
 const MOCK = {
@@ -14,19 +15,19 @@ let bank = null;
 
 /** The questions a page needs: one practice set, or the whole bank (mock exam, 错题本). */
 async function loadBank(file) {
-  const response = await fetch(window.handbookRoot + "assets/exam/" + file);
+  const response = await fetch(window.handbookRoot + CONTRACT.assets.exam_dir + file);
   if (!response.ok) throw new Error("题库加载失败");
   bank = await response.json();
 }
 
+/** Saved progress, checked by the engine (damaged or newer data is set aside, never overwritten). */
 function progress() {
-  const p = load(STORE, null);
-  return p && p.format === 1 ? p : { format: 1, answers: {}, notebook: {}, exams: [] };
+  return store.get();
 }
 
 /** The hidden answer of a question: which options are right and why each is right or wrong. */
 function reveal(q) {
-  const key = new TextEncoder().encode(q.id + "\u00b7hb");
+  const key = new TextEncoder().encode(q.id + CONTRACT.hideSuffix);
   const bytes = Uint8Array.from(atob(q.key), (c, i) => c.charCodeAt(0) ^ key[i % key.length]);
   const { c, w } = JSON.parse(new TextDecoder().decode(bytes));
   return { ...q, options: q.options.map((text, i) => ({ text, correct: c.includes(i), why: w[i] })) };
@@ -43,7 +44,7 @@ function el(html) {
 }
 
 function escape(text) {
-  return String(text).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
+  return String(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 }
 
 function questionCard(q, number, total) {
@@ -86,13 +87,13 @@ function showFeedback(card, q, graded) {
 
 /** Record an answer: the result, and the 错题本 entry moved along its schedule. */
 async function record(q, correct) {
-  const p = progress();
+  const p = await progress();
   const date = today();
   p.answers[q.id] = { correct, date };
   const next = await call("review", p.notebook[q.id] || null, correct, date);
   if (next) p.notebook[q.id] = next;
   else delete p.notebook[q.id];
-  save(STORE, p);
+  store.save(p);
 }
 
 async function gradeOne(q, chosen) {
@@ -109,10 +110,10 @@ function practice(root, questions) {
       <button type="button" class="md-button" data-go="-1">上一题</button>
       <button type="button" class="md-button md-button--primary" data-go="submit">提交</button>
       <button type="button" class="md-button" data-go="1">下一题</button></div>`);
-  root.append(status, holder, nav);
+  root.append(storeNotice(store), status, holder, nav);
 
-  function summary() {
-    const p = progress();
+  async function summary() {
+    const p = await progress();
     const done = questions.filter((q) => p.answers[q.id]);
     status.textContent = `本组共 ${questions.length} 题，已做 ${done.length} 题，其中答对 ${done.filter((q) => p.answers[q.id].correct).length} 题。`;
   }
@@ -220,9 +221,9 @@ function startMock(root, plan) {
       const scored = await call("exam_score", paper.map(reveal), responses);
       scored.items.forEach((graded, i) => showFeedback(cards[i], paper[i], graded));
       for (const [i, graded] of scored.items.entries()) await record(paper[i], graded.correct);
-      const p = progress();
+      const p = await progress();
       p.exams.push({ date: today(), points: scored.points, max: scored.max });
-      save(STORE, p);
+      store.save(p);
       const rows = Object.entries(scored.by_chapter).map(([ch, s]) =>
         `<tr><td>${escape(bank.chapters[ch])}</td><td>${s.count}</td><td>${s.correct}</td><td>${s.points} / ${s.max}</td></tr>`).join("");
       result.innerHTML = `
@@ -241,26 +242,41 @@ function startMock(root, plan) {
 
 // ---- 错题本 -------------------------------------------------------------------------------
 async function review(root) {
-  const p = progress();
+  const p = await progress();
   const byId = new Map(bank.questions.concat(bank.drills).map((q) => [q.id, q]));
   const ids = Object.keys(p.notebook).filter((id) => byId.has(id)).sort();
-  const due = (await call("due", Object.fromEntries(ids.map((id) => [id, p.notebook[id]])), today()));
-  root.innerHTML = "";
-  root.append(el(`<p class="hb-quiz__status" aria-live="polite">错题本共 ${ids.length} 题，今日待复习 ${due.length} 题。</p>`));
+  let due = [];
+  let problem = "";
+  try {
+    due = await call("due", Object.fromEntries(ids.map((id) => [id, p.notebook[id]])), today());
+  } catch (error) {
+    problem = error.message;
+  }
+  root.replaceChildren(storeNotice(store));
+  const status = el('<p class="hb-quiz__status" aria-live="polite"></p>');
+  status.textContent = problem || `错题本共 ${ids.length} 题，今日待复习 ${due.length} 题。`;
+  root.append(status);
   const controls = dataControls({
     label: "练习进度",
     onExport: async (say) => {
-      download(`handbook-exam-progress-${today()}.json`, await call("envelope", "exam-progress", progress()));
+      const { format, ...data } = await progress();
+      exportFile(`handbook-exam-progress-${today()}.json`, "exam-progress", data);
       say("已导出练习进度。");
     },
     onImport: async (obj, say) => {
       const data = await call("check_import", "exam-progress", obj);
-      save(STORE, { format: 1, answers: data.answers || {}, notebook: data.notebook || {}, exams: data.exams || [] });
-      say(`已导入：错题 ${Object.keys(data.notebook || {}).length} 题。`);
-      setTimeout(() => review(root), 600);
+      const local = await progress();
+      const known = Array.from(byId.keys());
+      const plan = await call("merge", "exam-progress", local, data, false, known);
+      const result = askReplace(plan, "错题记录") ? await call("merge", "exam-progress", local, data, true, known) : plan;
+      const saved = store.save(result.store);
+      say(`已导入错题本：${mergeSummary(result, "题")}。`
+        + (result.ignored ? `另有 ${result.ignored} 题不在当前题库中，未导入。` : "")
+        + (saved ? "" : "（未能保存到本机，见上方提示。）"));
+      setTimeout(() => review(root), 1500);
     },
     onClear: (say) => {
-      localStorage.removeItem(STORE);
+      store.clear();
       say("已清除本机保存的全部练习进度。");
       setTimeout(() => review(root), 600);
     },
@@ -270,12 +286,12 @@ async function review(root) {
     const box = el("<div></div>");
     root.append(box);
     practice(box, due.map((id) => byId.get(id)));
-  } else {
+  } else if (!problem) {
     root.append(el("<p>今天没有到期的错题。</p>"));
   }
   if (ids.length) {
-    const rows = ids.map((id) => `<tr><td><a href="${window.handbookRoot}${byId.get(id).section}">${id}</a></td>
-        <td>${escape(byId.get(id).stem.split("\n")[0].slice(0, 40))}…</td><td>${p.notebook[id].due}</td><td>${p.notebook[id].wrong}</td></tr>`).join("");
+    const rows = ids.map((id) => `<tr><td><a href="${window.handbookRoot}${escape(byId.get(id).section)}">${escape(id)}</a></td>
+        <td>${escape(byId.get(id).stem.split("\n")[0].slice(0, 40))}…</td><td>${escape(p.notebook[id].due)}</td><td>${escape(p.notebook[id].wrong)}</td></tr>`).join("");
     root.append(el(`<div><h2>全部错题</h2><table><thead><tr><th>题号</th><th>题目</th><th>下次复习</th><th>做错次数</th></tr></thead><tbody>${rows}</tbody></table></div>`));
   }
   root.append(el("<h2>导出、导入与清除</h2>"), el("<p>进度只保存在本机浏览器。换设备或清理浏览器前，请先导出为文件。</p>"), controls);
@@ -284,9 +300,9 @@ async function review(root) {
 async function wireOne(root) {
   if (root.dataset.wired) return;
   root.dataset.wired = "true";
-  const mode = root.dataset.quiz;
+  const mode = read(root, "quiz");
   try {
-    await loadBank(mode === "practice" ? `set-${root.dataset.quizSet}.json` : "bank.json");
+    await loadBank(mode === "practice" ? `set-${read(root, "quiz_set")}.json` : "bank.json");
   } catch (error) {
     root.textContent = error.message;
     return;
@@ -294,12 +310,12 @@ async function wireOne(root) {
   if (mode === "mock") mock(root);
   else if (mode === "review") review(root);
   else {
-    const set = root.dataset.quizSet;
+    const set = read(root, "quiz_set");
     practice(root, set === "drills" ? bank.drills : bank.questions);
   }
   start(); // questions are on screen: now load the engine that grades them
 }
 
 export function wire(doc) {
-  doc.querySelectorAll("[data-quiz]").forEach(wireOne);
+  doc.querySelectorAll(sel("quiz")).forEach(wireOne);
 }

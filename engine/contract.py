@@ -1,0 +1,120 @@
+"""Every name the built pages and the browser scripts share, defined once.
+
+Python (macros, engine, build) imports this module; the build writes it out as the ES module
+assets/js/contract.js (see js_module()), which is the only place the scripts read these names from.
+Plain data and standard-library Python: it also runs in the browser's engine (MicroPython).
+"""
+
+import json
+
+# Storage keys are "<SITE>:<root path of this copy>:<store>", so two copies of the handbook on
+# one host never share data; LEGACY_KEYS are read once (copied, never deleted) from older releases.
+SITE = "hb"
+STORES = {"cases": "cases", "exam": "exam"}
+QUARANTINE = "quarantine"
+LEGACY_KEYS = {"cases": "hb.cases", "exam": "hb.exam"}
+
+# Envelope of exported files and stored data: {"app", "kind", "format", "data"}.
+APP = "medical-social-work-handbook"
+FORMATS = {"exam-progress": 1, "cases": 1}
+KIND_NAMES = {"exam-progress": "练习进度", "cases": "个案进度"}
+# Store name -> kind of its envelope (the stored value is the envelope's data plus "format").
+STORE_KINDS = {"cases": "cases", "exam": "exam-progress"}
+
+# Imports larger than this are refused before they are read.
+IMPORT_LIMIT_BYTES = 20 * 1024 * 1024
+IMPORT_LIMIT_TEXT = "20 MB"
+MAX_DEPTH = 32
+
+# Case labels (typed or imported): at most LABEL_MAX characters, no run of DIGIT_RUN digits
+# (ID card, admission or phone numbers must not become labels).
+LABEL_MAX = 30
+DIGIT_RUN = 6
+UNNAMED_CASE = "未命名个案"
+
+# Suffix of the per-question key that hides answers in the exam bundles (XOR, then base64).
+HIDE_SUFFIX = "\u00b7hb"
+
+# Data attributes: Python renders them, the scripts find elements by them.
+ATTR = {
+    "instrument": "data-instrument",
+    "subscales": "data-subscales",
+    "item": "data-item",
+    "result": "data-result",
+    "band_note": "data-band-note",
+    "flag_note": "data-flag-note",
+    "action": "data-action",
+    "compare": "data-compare",
+    "compare_text": "data-compare-text",
+    "checklist": "data-checklist",
+    "decision": "data-decision",
+    "checklist_result": "data-checklist-result",
+    "check": "data-check",
+    "field": "data-field",
+    "case_store": "data-case-store",
+    "quiz": "data-quiz",
+    "quiz_set": "data-quiz-set",
+}
+# Values of data-result (the calculator's output slots) and data-action (its buttons).
+RESULT = {"status": "status", "total": "total", "band": "band", "subscales": "subscales",
+          "missing": "missing", "error": "error"}
+ACTION = {"copy": "copy", "pre": "pre", "reset": "reset", "print": "print"}
+# The flag the engine raises when a total was prorated (its note is rendered like any flag's).
+PRORATED = "prorated"
+
+# Site-relative asset paths.
+ASSETS = {
+    "engine_js": "assets/js/engine.js",
+    "contract_js": "assets/js/contract.js",
+    "engine_bundle": "assets/engine/engine.json",
+    "exam_dir": "assets/exam/",
+    "vendor_dir": "assets/vendor/",
+}
+# Page meta key a macro sets when its page needs the engine (the template starts it from <head>).
+NEEDS_ENGINE = "hb_engine"
+
+# What a page says before its script runs: the script replaces it at once; without JavaScript, or
+# opened as a file, it stays and tells the reader what still works.
+NOT_RUNNING = {
+    "calculator": "本计算器需要在网站上打开并启用 JavaScript（直接双击本地文件不能运行）。"
+                  "请按下方“评分方法”手工计分；要在本机使用，请运行随附的本地服务器（python3 tools/serve.py site）"
+                  "或用任何静态网站服务器打开。",
+    "checklist": "自动判断需要在网站上打开并启用 JavaScript（直接双击本地文件不能运行）；"
+                 "清单本身可以照常阅读和打印。要在本机使用，请运行随附的本地服务器（python3 tools/serve.py site）"
+                 "或用任何静态网站服务器打开。",
+}
+
+
+def storage_key(root_path, store):
+    """The localStorage key of `store` for the copy of the site served under `root_path`."""
+    return SITE + ":" + root_path + ":" + STORES[store]
+
+
+def as_dict():
+    """Everything the scripts need, JSON-compatible."""
+    return {
+        "site": SITE, "stores": STORES, "quarantine": QUARANTINE, "legacyKeys": LEGACY_KEYS,
+        "app": APP, "formats": FORMATS, "kindNames": KIND_NAMES, "storeKinds": STORE_KINDS,
+        "importLimitBytes": IMPORT_LIMIT_BYTES, "importLimitText": IMPORT_LIMIT_TEXT, "maxDepth": MAX_DEPTH,
+        "labelMax": LABEL_MAX, "unnamedCase": UNNAMED_CASE,
+        "hideSuffix": HIDE_SUFFIX, "attr": ATTR, "result": RESULT, "action": ACTION, "assets": ASSETS,
+    }
+
+
+_JS_HELPERS = """
+/** CSS selector for an attribute of the contract, optionally with a value. */
+export function sel(name, value) {
+  const attr = CONTRACT.attr[name];
+  return value === undefined ? `[${attr}]` : `[${attr}="${CSS.escape(String(value))}"]`;
+}
+/** The value of a contract attribute on an element. */
+export function read(el, name) {
+  return el.getAttribute(CONTRACT.attr[name]);
+}
+"""
+
+
+def js_module():
+    """The text of assets/js/contract.js."""
+    return ("// Generated from engine/contract.py by the build; do not edit.\n"
+            "export const CONTRACT = " + json.dumps(as_dict(), ensure_ascii=False) + ";\n" + _JS_HELPERS)
