@@ -55,7 +55,7 @@ FUNCTIONS = {
     "check_store": ("storage", "check_store", None),
     "label_problem": ("storage", "label_problem", None),
     "private_notes": ("storage", "private_notes", None),
-    "merge": ("storage", "merge", None),
+    "check_part": ("storage", "check_part", None),
     "envelope": ("storage", "envelope", None),
 }
 

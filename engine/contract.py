@@ -31,6 +31,11 @@ MAX_DEPTH = 32
 LABEL_MAX = 30
 DIGIT_RUN = 6
 UNNAMED_CASE = "未命名个案"
+# The engine reads free texts (notes) only for digit runs, which digits, spaces and hyphens make up;
+# a long text is sent to it with every run of other characters collapsed to one, which keeps big
+# imports fast (MicroPython's JSON reading is slow on long texts) and gives the same answer.
+TEXT_KEPT = "0123456789 -"
+TEXT_COLLAPSE_OVER = 64
 
 # Suffix of the per-question key that hides answers in the exam bundles (XOR, then base64).
 HIDE_SUFFIX = "\u00b7hb"
@@ -97,6 +102,7 @@ def as_dict():
         "app": APP, "formats": FORMATS, "kindNames": KIND_NAMES, "storeKinds": STORE_KINDS,
         "importLimitBytes": IMPORT_LIMIT_BYTES, "importLimitText": IMPORT_LIMIT_TEXT, "maxDepth": MAX_DEPTH,
         "labelMax": LABEL_MAX, "unnamedCase": UNNAMED_CASE,
+        "textKept": TEXT_KEPT, "textCollapseOver": TEXT_COLLAPSE_OVER,
         "hideSuffix": HIDE_SUFFIX, "attr": ATTR, "result": RESULT, "action": ACTION, "assets": ASSETS,
     }
 

@@ -14,6 +14,7 @@ KIND_NAMES = contract.KIND_NAMES
 # Keys that would change an object's prototype in the browser instead of becoming an entry.
 FORBIDDEN_KEYS = ("__proto__", "constructor", "prototype")
 _DIGITS = "0123456789"
+_JOINERS = contract.TEXT_KEPT[len(_DIGITS):]
 
 
 class StorageError(EngineError):
@@ -54,8 +55,17 @@ def _count(value, what, low=0, high=None):
         _fail(what + "的数值无效：" + _clip(value))
 
 
+def _has_digit(text):
+    for digit in _DIGITS:
+        if digit in text:
+            return True
+    return False
+
+
 def digit_run(text):
     """Length of the longest run of digits, spaces and hyphens between digits not counted."""
+    if not _has_digit(text):
+        return 0
     best = 0
     run = 0
     for char in text:
@@ -63,7 +73,7 @@ def digit_run(text):
             run += 1
             if run > best:
                 best = run
-        elif char not in " -" or run == 0:
+        elif char not in _JOINERS or run == 0:
             run = 0
     return best
 
@@ -175,6 +185,17 @@ def _cases(data):
             _date(case["updated"], what)
 
 
+def check_part(kind, data, prefix):
+    """Check one piece of a large file or store (some of its entries); return the labels with ID-like notes.
+
+    The browser sends big data in pieces, because MicroPython's JSON handling slows down more than
+    linearly with the size of one message; `prefix` is the start of the message for a failure.
+    """
+    prefix = "导入失败，已保存的内容没有改动：" if prefix == "import" else "本机保存的" + KIND_NAMES[kind] + "无法读取："
+    _checked(prefix, _exam if kind == "exam-progress" else _cases, data)
+    return private_notes(data) if kind == "cases" else []
+
+
 def private_notes(data):
     """Case labels whose notes hold a digit run like an ID card or phone number (sorted)."""
     found = []
@@ -184,54 +205,3 @@ def private_notes(data):
                 if isinstance(text, str) and digit_run(text) >= contract.DIGIT_RUN and label not in found:
                     found.append(label)
     return sorted(found)
-
-
-def _later(a, b):
-    """The answer record of the later date (b on a tie: the file is newer news)."""
-    return a if dates.day_number(a["date"]) > dates.day_number(b["date"]) else b
-
-
-def merge(kind, local, incoming, replace, known=None):
-    """Merge imported data into the local store without losing anything unasked.
-
-    New entries are added; entries equal on both sides are kept; entries that differ are "updated"
-    only when `replace` is true (the reader said so), otherwise the local one stays. For exam
-    progress, 错题本 entries whose question id is not in `known` (the current bank) are left out.
-    Returns {"store", "added", "updated", "kept", "conflicts", "ignored"}: counts, and the differing names.
-    """
-    out = {}
-    for key in local:
-        out[key] = local[key]
-    if kind == "cases":
-        groups = [("cases", incoming.get("cases") or {})]
-        out["cases"] = dict(local.get("cases") or {})
-    else:
-        groups = [("notebook", incoming.get("notebook") or {})]
-        out["notebook"] = dict(local.get("notebook") or {})
-        answers = dict(local.get("answers") or {})
-        for qid, entry in (incoming.get("answers") or {}).items():
-            answers[qid] = _later(answers[qid], entry) if qid in answers else entry
-        out["answers"] = answers
-        exams = list(local.get("exams") or [])
-        for paper in incoming.get("exams") or []:
-            if paper not in exams:
-                exams.append(paper)
-        out["exams"] = exams
-    added, updated, conflicts, ignored = 0, 0, [], 0
-    kept = 0
-    for name, entries in groups:
-        target = out[name]
-        kept += len(target)
-        for key in sorted(entries):
-            if known is not None and key not in known:
-                ignored += 1
-            elif key not in target:
-                target[key] = entries[key]
-                added += 1
-            elif target[key] != entries[key]:
-                conflicts.append(key)
-                if replace:
-                    target[key] = entries[key]
-                    updated += 1
-                    kept -= 1
-    return {"store": out, "added": added, "updated": updated, "kept": kept, "conflicts": conflicts, "ignored": ignored}

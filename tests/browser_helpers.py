@@ -4,6 +4,8 @@ import base64
 import json
 from contextlib import contextmanager
 
+from playwright.sync_api import expect
+
 from engine import contract
 from tools.browser import PHONE
 
@@ -27,6 +29,27 @@ def answer_key(site_dir):
 def engine_ready(page, timeout=60000):
     """Wait until the page's Python engine has started (or failed, which the caller then sees)."""
     page.wait_for_function("performance.getEntriesByName('hb-engine-ready').length > 0", timeout=timeout)
+
+
+def result_of(page, instrument, name):
+    """A calculator's output slot (total, band, missing, error, status)."""
+    return page.locator(f"[{contract.ATTR['instrument']}='{instrument}'] [{contract.ATTR['result']}='{name}']")
+
+
+def wait_total(page, instrument, text, timeout=120000):
+    """Wait until the calculator shows exactly this total."""
+    expect(result_of(page, instrument, "total")).to_have_text(text, timeout=timeout)
+
+
+def message_of(page, scope=""):
+    """The status line of a data-controls block (import/export), optionally inside `scope`."""
+    return page.locator(f"{scope} .hb-data__message".strip())
+
+
+def import_file(page, buffer, name="import.json", scope=""):
+    """Choose a file (bytes) in a data-controls block's import input."""
+    page.set_input_files(f"{scope} [data-data='import']".strip(),
+                         files=[{"name": name, "mimeType": "application/json", "buffer": buffer}])
 
 
 @contextmanager

@@ -8,7 +8,7 @@ import yaml
 
 from engine import scoring
 from macros.instruments import load_all
-from tests.browser_helpers import engine_ready
+from tests.browser_helpers import engine_ready, result_of, wait_total
 from tests.conftest import built_site
 from tools.browser import PHONE
 from tools import serve
@@ -58,7 +58,7 @@ def test_browser_agrees_with_cpython_on_every_golden_case(calc_page, runtime_url
         return out;
     }""", [[i, {"answers": c["answers"]}] for i, c in cases])
     specs = load_all()
-    for (ident, case), got in zip(cases, outcomes):
+    for (ident, case), got in zip(cases, outcomes, strict=True):
         where = f"{runtime} {ident}「{case['name']}」"
         if "error" in case:
             assert "error" in got and got["isError"], f"{where}：应当报错，实际 {got}"
@@ -180,7 +180,7 @@ def test_pre_post_comparison_and_copy_line_match_cpython(browser, base_url):
     root = click_answers(page, "phq9", before_answers)
     page.wait_for_function("document.querySelector(\"[data-instrument='phq9'] [data-result='total']\").textContent === '18'", timeout=60000)
     root.get_by_role("button", name="记为前测").click()
-    assert root.locator("[data-result='total']").inner_text() == "—"  # the form is cleared for the post-test
+    expect(root.locator("[data-result='total']")).to_have_text("—")  # the form is cleared for the post-test
     click_answers(page, "phq9", after_answers)
     before, after = scoring.score(spec, before_answers), scoring.score(spec, after_answers)
     expected = scoring.compare(spec, before, after)["text"]
@@ -190,4 +190,122 @@ def test_pre_post_comparison_and_copy_line_match_cpython(browser, base_url):
     page.wait_for_function("document.querySelector(\"[data-action='copy']\").textContent === '已复制'")
     today = page.evaluate("new Date().toLocaleDateString('sv-SE')")  # local YYYY-MM-DD, as the page writes it
     assert page.evaluate("navigator.clipboard.readText()") == scoring.summary_line(spec, after, today)
+    ctx.close()
+
+
+def test_brs_mean_shows_two_decimals_on_the_page_and_in_the_copy(browser, base_url):
+    """Issue 14: the page showed "3" while the copied line said "3.00"."""
+    ctx = browser.new_context(viewport=PHONE, service_workers="block")
+    ctx.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url.rstrip("/"))
+    page = ctx.new_page()
+    page.goto(base_url + "scales/brs.html")
+    answers = {str(i): 3 for i in range(1, 7)}
+    root = click_answers(page, "brs", answers)
+    wait_total(page, "brs", "3.00")
+    root.get_by_role("button", name="复制结果").click()
+    expect(root.locator("[data-action='copy']")).to_have_text("已复制")
+    assert "平均分 3.00" in page.evaluate("navigator.clipboard.readText()")
+    ctx.close()
+
+
+def throttled(page, rate=20):
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": rate})
+    return cdp
+
+
+def slow_engine(page):
+    """Make every engine call take 400 ms longer, so the test can act while scoring is under way."""
+    page.evaluate("""() => {
+        const post = Worker.prototype.postMessage;
+        Worker.prototype.postMessage = function (message) {
+            setTimeout(() => post.call(this, message), 400);
+        };
+    }""")
+
+
+def phq9_at_9_then_11(page):
+    """PHQ-9 scored at 9, then one answer changed so that the form now holds 11 (still being scored)."""
+    answers = {str(i): 1 for i in range(1, 10)}
+    root = click_answers(page, "phq9", answers)
+    wait_total(page, "phq9", "9")
+    slow_engine(page)
+    throttled(page)
+    root.locator("input[data-item='1'][value='3']").check()
+    return root
+
+
+@pytest.fixture
+def phq9(browser, base_url):
+    ctx = browser.new_context(viewport=PHONE, service_workers="block")
+    page = ctx.new_page()
+    page.add_init_script("window.__copied = []; navigator.clipboard.writeText = async (t) => { window.__copied.push(t); };")
+    page.goto(base_url + "scales/phq9.html")
+    engine_ready(page)
+    yield page
+    ctx.close()
+
+
+def test_clear_during_scoring_leaves_the_form_empty(phq9):
+    """Issue 13.2: a form cleared while the last answer was being scored showed "11（中度）"."""
+    root = phq9_at_9_then_11(phq9)
+    root.get_by_role("button", name="清空").click()
+    phq9.wait_for_timeout(1500)  # past the slowed scoring of the cleared answers
+    expect(result_of(phq9, "phq9", "total")).to_have_text("—")
+    expect(result_of(phq9, "phq9", "band")).to_have_text("")
+
+
+def test_pre_test_during_scoring_records_the_answers_on_the_form(phq9):
+    """Issue 13.2: the pre-test was recorded as 9 while the form scored 11."""
+    root = phq9_at_9_then_11(phq9)
+    root.get_by_role("button", name="记为前测").click()
+    expect(root.locator("[data-compare-text]")).to_contain_text("11", timeout=20000)
+    assert " 9" not in root.locator("[data-compare-text]").inner_text()
+
+
+def test_copy_during_scoring_copies_the_answers_on_the_form(phq9):
+    """Issue 13.2: the clipboard got "总分 9" while the page showed 11."""
+    root = phq9_at_9_then_11(phq9)
+    root.get_by_role("button", name="复制结果").click()
+    phq9.wait_for_function("window.__copied.length > 0", timeout=20000)
+    copied = phq9.evaluate("window.__copied[0]")
+    assert "总分 11" in copied, copied
+    wait_total(phq9, "phq9", "11")
+
+
+def test_unreadable_number_says_not_a_number(calc_page):
+    """Issue 13.6: "abc"-like input counted as missing and gave a prorated total."""
+    page = calc_page
+    page.goto(page.base + "scales/cdrisc10.html")
+    root = page.locator("[data-instrument='cdrisc10']")
+    for key in range(1, 11):
+        root.locator(f"input[data-item='{key}']").fill("3")
+    wait_total(page, "cdrisc10", "30")
+    root.locator("input[data-item='4']").fill("")
+    root.locator("input[data-item='4']").press_sequentially("e")
+    assert root.locator("input[data-item='4']").evaluate("el => el.validity.badInput")
+    expect(result_of(page, "cdrisc10", "error")).to_contain_text("第 4 题")
+    expect(result_of(page, "cdrisc10", "error")).to_contain_text("不是数字")
+    expect(result_of(page, "cdrisc10", "total")).to_have_text("—")
+
+
+def test_file_url_says_what_works_and_how_to_serve(browser, site_dir):
+    """Issue 13.7: opened as a file, the calculator waited forever on "正在启动评分引擎……"."""
+    ctx = browser.new_context(viewport=PHONE)
+    page = ctx.new_page()
+    page.goto((site_dir / "scales" / "phq9.html").as_uri())
+    status = result_of(page, "phq9", "status")
+    expect(status).to_contain_text("本地文件")
+    expect(status).to_contain_text("serve.py")
+    page.wait_for_timeout(1000)  # whatever scripts can run have run: the message still stands
+    expect(status).to_contain_text("手工计分")
+    ctx.close()
+
+
+def test_without_javascript_the_page_says_what_works(browser, base_url):
+    ctx = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = ctx.new_page()
+    page.goto(base_url + "scales/phq9.html")
+    expect(result_of(page, "phq9", "status")).to_contain_text("JavaScript")
+    expect(result_of(page, "phq9", "status")).to_contain_text("手工计分")
     ctx.close()

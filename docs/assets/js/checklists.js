@@ -2,7 +2,9 @@
 // only; decisions (referral, plan completeness, closure readiness) come from engine/casework.py.
 import { call } from "./engine.js";
 import { CONTRACT, sel, read } from "./contract.js";
-import { openStore, storeNotice, today, exportFile, dataControls, askReplace, mergeSummary } from "./files.js";
+import {
+  openStore, storeNotice, today, exportFile, dataControls, askReplace, mergeSummary, checkInPieces, mergePlan, applyPlan,
+} from "./files.js";
 
 const UNNAMED = CONTRACT.unnamedCase;
 const store = openStore("cases", () => ({ format: CONTRACT.formats.cases, current: UNNAMED, cases: {} }));
@@ -68,11 +70,13 @@ async function persist(root) {
   store.save(s);
 }
 
-async function refreshAll(doc) {
+async function refreshAll(doc, switched = false) {
   const s = await store.get();
   const c = caseOf(s);
   doc.querySelectorAll(sel("checklist")).forEach((root) => {
-    apply(root, c.checklists[read(root, "checklist")]);
+    // A tick given while the saved state was still being read wins over the saved state.
+    if (switched || !root.dataset.touched) apply(root, c.checklists[read(root, "checklist")]);
+    else persist(root);
     decide(root);
   });
   doc.querySelectorAll("[data-current-case]").forEach((el) => { el.textContent = s.current; });
@@ -100,11 +104,11 @@ function caseStore(box, doc) {
     <p class="hb-cases__message" role="status" aria-live="polite"></p>`;
   const pick = panel.querySelector("select");
   const message = panel.querySelector(".hb-cases__message");
-  const render = async () => {
+  const render = async (switched = true) => {
     const s = await store.get();
     const labels = Array.from(new Set([s.current, ...Object.keys(s.cases)])).sort();
     pick.replaceChildren(...labels.map((label) => new Option(label, label, false, label === s.current)));
-    await refreshAll(doc);
+    await refreshAll(doc, switched);
   };
   const switchTo = async (label) => {
     const s = await store.get();
@@ -142,14 +146,14 @@ function caseStore(box, doc) {
       say("已导出全部个案进度。");
     },
     onImport: async (obj, say) => {
-      const data = await call("check_import", "cases", obj);
+      const risky = await checkInPieces("cases", obj, null, say);
+      const incoming = obj.data.cases || {};
       const local = await store.get();
-      const plan = await call("merge", "cases", local, data, false);
-      const result = askReplace(plan, "同名个案") ? await call("merge", "cases", local, data, true) : plan;
-      store.save(result.store);
+      const plan = mergePlan(local.cases, incoming);
+      const replace = askReplace(plan, "同名个案");
+      store.save({ ...local, cases: applyPlan(local.cases, incoming, plan, replace) });
       await render();
-      const risky = await call("private_notes", data);
-      say(`已导入个案进度：${mergeSummary(result, "个个案")}。`
+      say(`已导入个案进度：${mergeSummary(plan, replace, "个个案")}。`
         + (risky.length ? `注意：个案 ${risky.slice(0, 5).join("、")} 的填写内容里有一长串数字，像身份证号或电话号码，请检查并删去。` : ""));
     },
     onClear: async (say) => {
@@ -159,7 +163,7 @@ function caseStore(box, doc) {
     },
   }));
   box.append(storeNotice(store), panel);
-  render();
+  render(false);
 }
 
 export function wire(doc) {
@@ -174,6 +178,7 @@ export function wire(doc) {
     if (result) result.textContent = "正在启动判断引擎……";
     // The decision is drawn from the form itself, whether or not saving works.
     const changed = () => {
+      root.dataset.touched = "true";
       decide(root);
       persist(root);
     };

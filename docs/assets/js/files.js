@@ -29,6 +29,7 @@ function why(error) {
 class Store {
   constructor(name, empty) {
     this.name = name;
+    this.firstRead = true;
     this.key = storageKey(name);
     this.quarantineKey = `${this.key}:${CONTRACT.quarantine}`;
     this.empty = empty;
@@ -56,6 +57,10 @@ class Store {
       this.changed();
     }
     if (raw === null) raw = readRaw(CONTRACT.legacyKeys[this.name]).raw;
+    if (this.firstRead) {
+      this.firstRead = false;
+      this.remindSetAside();
+    }
     if (raw === this.raw && this.value) return this.value;
     this.raw = raw;
     if (raw === null) {
@@ -64,7 +69,9 @@ class Store {
     }
     let problem = "";
     try {
-      this.value = await call("check_store", this.name, JSON.parse(raw));
+      const value = JSON.parse(raw);
+      await checkInPieces(CONTRACT.storeKinds[this.name], value, this.name);
+      this.value = value;
     } catch (error) {
       problem = error instanceof SyntaxError ? `本机保存的${this.kindName()}已损坏（内容不完整）` : error.message;
     }
@@ -85,6 +92,19 @@ class Store {
       this.problem = `${problem}。原来的内容仍在原处，为了不覆盖它，本页不会保存新的记录（${why(error)}）。请下载原内容后再决定是否删除。`;
     }
     this.quarantined = raw;
+    this.changed();
+  }
+
+  /** Data set aside on an earlier visit stays until the reader deletes it: say so on every visit. */
+  remindSetAside() {
+    let held = null;
+    try {
+      const key = Object.keys(localStorage).find((k) => k.startsWith(this.quarantineKey));
+      held = key ? localStorage.getItem(key) : null;
+    } catch { /* storage unreadable: said elsewhere */ }
+    if (held === null) return;
+    this.quarantined = held;
+    this.problem = `本机有一份之前无法读取的${this.kindName()}，已原样另存，没有被覆盖。可以下载下来保存，确认不再需要后再删除。`;
     this.changed();
   }
 
@@ -185,6 +205,99 @@ export function exportFile(filename, kind, data) {
 }
 
 const REFUSED = "导入失败，已保存的内容没有改动：";
+// The engine is sent big data in pieces of about this many characters of JSON: MicroPython's JSON
+// handling slows down more than linearly with the size of one message, pieces keep it linear, and
+// scoring requests from the calculators are answered between two pieces.
+const PIECE = 32 * 1024;
+// Keys longer than this reach the engine as their beginning and end (still too long to be a label);
+// long values with the characters the engine does not read collapsed (see TEXT_KEPT in the contract).
+// What gets saved is always the reader's full text.
+const LONG = 4000;
+const KEPT = CONTRACT.textKept.replace(/[-\]\\^]/g, "\\$&");
+const OTHER_RUNS = new RegExp(`[^${KEPT}]+`, "g");
+const COLLECTIONS = { cases: { cases: {} }, "exam-progress": { notebook: {}, answers: {}, exams: [] } };
+
+function shortText(text) {
+  return text.length > LONG ? `${text.slice(0, LONG / 2)} … ${text.slice(-LONG / 2)}` : text;
+}
+
+function shortened(value) {
+  if (typeof value === "string") return value.length > CONTRACT.textCollapseOver ? value.replace(OTHER_RUNS, "·") : value;
+  if (Array.isArray(value)) return value.map(shortened);
+  if (value && typeof value === "object") {
+    const out = {};
+    for (const [key, item] of Object.entries(value)) out[shortText(key)] = shortened(item);
+    return out;
+  }
+  return value;
+}
+
+function isPlain(value) {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/**
+ * Have the engine check `value` (an import envelope when `store` is absent, else a stored value)
+ * in pieces; rejects with the engine's Chinese message. Resolves with the case labels whose notes
+ * look like ID or phone numbers.
+ */
+export async function checkInPieces(kind, value, store, progress = () => {}) {
+  const data = store ? value : value?.data;
+  const head = isPlain(data) ? { ...data } : data;
+  const parts = [];
+  if (isPlain(data)) {
+    for (const [name, empty] of Object.entries(COLLECTIONS[kind])) {
+      const entries = data[name];
+      if (Array.isArray(empty) ? !Array.isArray(entries) : !isPlain(entries)) continue;
+      head[name] = empty;
+      let piece = Array.isArray(empty) ? [] : {};
+      let size = 0;
+      const flush = () => {
+        parts.push({ [name]: piece });
+        piece = Array.isArray(empty) ? [] : {};
+        size = 0;
+      };
+      for (const [key, entry] of Object.entries(entries)) {
+        const short = shortened(entry);
+        size += JSON.stringify(short).length + key.length;
+        if (Array.isArray(piece)) piece.push(short);
+        else piece[shortText(key)] = short;
+        if (size > PIECE) flush();
+      }
+      if (size) flush();
+    }
+  }
+  if (store) await call("check_store", store, shortened(head));
+  else await call("check_import", kind, shortened({ ...value, data: head }));
+  const risky = [];
+  for (const [index, part] of parts.entries()) {
+    if (parts.length > 4) progress(`正在检查文件内容……${Math.round((100 * index) / parts.length)}%`);
+    risky.push(...await call("check_part", kind, part, store ? "store" : "import"));
+  }
+  return risky;
+}
+
+/**
+ * How imported entries relate to saved ones: new, identical, or different (a conflict the reader
+ * decides). Entries whose key is not in `known` (when given) are counted as ignored.
+ */
+export function mergePlan(saved, incoming, known) {
+  const plan = { added: [], conflicts: [], ignored: 0, saved: Object.keys(saved).length };
+  for (const key of Object.keys(incoming)) {
+    if (known && !known.has(key)) plan.ignored++;
+    else if (!Object.hasOwn(saved, key)) plan.added.push(key);
+    else if (JSON.stringify(saved[key]) !== JSON.stringify(incoming[key])) plan.conflicts.push(key);
+  }
+  return plan;
+}
+
+/** The merged entries: additions always, conflicts only when the reader chose to replace. */
+export function applyPlan(saved, incoming, plan, replace) {
+  const out = { ...saved };
+  for (const key of plan.added) out[key] = incoming[key];
+  if (replace) for (const key of plan.conflicts) out[key] = incoming[key];
+  return out;
+}
 
 /** Refuse duplicate keys, prototype-changing keys and absurd nesting, in one pass over the text. */
 export function scanJSON(text) {
@@ -292,7 +405,8 @@ export function askReplace(plan, what) {
   return confirm(`文件中有 ${plan.conflicts.length} 个${what}与本机保存的不同：${names}。\n确定用文件中的内容替换它们吗？\n选“取消”则保留本机的内容，只导入新增的部分。`);
 }
 
-/** "新增 a 个，替换 u 个，保留 k 个" for an import result. */
-export function mergeSummary(result, unit) {
-  return `新增 ${result.added} ${unit}，替换 ${result.updated} ${unit}，本机原有的 ${result.kept} ${unit}保持不变`;
+/** "新增 a 个，替换 u 个，保持不变 k 个" for an applied plan. */
+export function mergeSummary(plan, replaced, unit) {
+  const updated = replaced ? plan.conflicts.length : 0;
+  return `新增 ${plan.added.length} ${unit}，替换 ${updated} ${unit}，本机原有的 ${plan.saved - updated} ${unit}保持不变`;
 }

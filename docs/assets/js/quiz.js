@@ -2,7 +2,9 @@
 // review schedule are Python (engine/quiz.py) run in the worker; this file renders and stores.
 import { call, start } from "./engine.js";
 import { CONTRACT, sel, read } from "./contract.js";
-import { openStore, storeNotice, today, exportFile, dataControls, askReplace, mergeSummary } from "./files.js";
+import {
+  openStore, storeNotice, today, exportFile, dataControls, askReplace, mergeSummary, checkInPieces, mergePlan, applyPlan,
+} from "./files.js";
 
 const store = openStore("exam", () => ({ format: CONTRACT.formats["exam-progress"], answers: {}, notebook: {}, exams: [] }));
 const LETTERS = "ABCDE";
@@ -264,14 +266,21 @@ async function review(root) {
       say("已导出练习进度。");
     },
     onImport: async (obj, say) => {
-      const data = await call("check_import", "exam-progress", obj);
+      await checkInPieces("exam-progress", obj, null, say);
+      const data = obj.data;
       const local = await progress();
-      const known = Array.from(byId.keys());
-      const plan = await call("merge", "exam-progress", local, data, false, known);
-      const result = askReplace(plan, "错题记录") ? await call("merge", "exam-progress", local, data, true, known) : plan;
-      const saved = store.save(result.store);
-      say(`已导入错题本：${mergeSummary(result, "题")}。`
-        + (result.ignored ? `另有 ${result.ignored} 题不在当前题库中，未导入。` : "")
+      // Only questions of the current bank count: an id the bank no longer has is left out.
+      const plan = mergePlan(local.notebook, data.notebook || {}, new Set(byId.keys()));
+      const replace = askReplace(plan, "错题记录");
+      const answers = { ...local.answers };
+      for (const [id, entry] of Object.entries(data.answers || {})) {
+        if (byId.has(id) && !(answers[id]?.date > entry.date)) answers[id] = entry;
+      }
+      const seen = new Set(local.exams.map((e) => JSON.stringify(e)));
+      const exams = local.exams.concat((data.exams || []).filter((e) => !seen.has(JSON.stringify(e))));
+      const saved = store.save({ ...local, answers, exams, notebook: applyPlan(local.notebook, data.notebook || {}, plan, replace) });
+      say(`已导入错题本：${mergeSummary(plan, replace, "题")}。`
+        + (plan.ignored ? `另有 ${plan.ignored} 题不在当前题库中，未导入。` : "")
         + (saved ? "" : "（未能保存到本机，见上方提示。）"));
       setTimeout(() => review(root), 1500);
     },
