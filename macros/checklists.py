@@ -289,6 +289,13 @@ def _group_html(sid, group, fields):
     return out
 
 
+# A printed form is filed by case code, never by name; the page number comes from @page in the CSS.
+PAPER_HEAD = ('<div class="hb-paper hb-paper--head"><span>个案代号（不写姓名）：</span><span>日期：</span>'
+              '<span>社会工作者：</span></div>')
+PAPER_FOOT = ('<div class="hb-paper hb-paper--foot"><span>社会工作者签名：</span><span>督导签名：</span>'
+              '<span>日期：</span></div>')
+
+
 def _links_markdown(env, spec):
     links = spec.get("links") or []
     if not links:
@@ -320,6 +327,8 @@ def render_checklist(env, spec, searchable=True):
     exclude = "" if searchable else " data-search-exclude"
     fields = spec.get("fields") or []
     out = [f'<div class="hb-checklist" {A["checklist"]}="{_e(sid)}"{decision}{exclude}>']
+    if searchable:
+        out.append(PAPER_HEAD)
     for group in spec["groups"]:
         out += _group_html(sid, group, [f for f in fields if f.get("group") == group["id"]])
     for field in fields:
@@ -330,6 +339,8 @@ def render_checklist(env, spec, searchable=True):
         out.append(f'<div class="hb-checklist__result" {A["checklist_result"]} aria-live="polite" '
                    f'role="region" aria-label="自动判断结果" tabindex="0">'
                    f'<p>{_e(contract.NOT_RUNNING["checklist"])}</p></div>')
+    if searchable:
+        out.append(PAPER_FOOT)
     out.append("</div>")
     links = _links_markdown(env, spec)
     return "\n\n" + "\n".join(out) + "\n\n" + (links + "\n\n" if links else "")
@@ -340,13 +351,13 @@ def render_record(env, spec):
     sid = spec["id"]
     _claim(env, CHECKLISTS / f"{sid}.yml", sid)
     _needs_engine(env)
-    out = [f'<div class="hb-checklist hb-checklist--record" {A["checklist"]}="{_e(sid)}">']
+    out = [f'<div class="hb-checklist hb-checklist--record" {A["checklist"]}="{_e(sid)}">', PAPER_HEAD]
     out.append(f'<p class="hb-checklist__note">{_e(spec["intro"])}</p>')
     for field in spec.get("fields") or []:
         out += _field_html(sid, field)
     for group in spec["groups"]:
         out += _group_html(sid, group, [])
-    out.append("</div>")
+    out += [PAPER_FOOT, "</div>"]
     links = _links_markdown(env, spec)
     return "\n\n" + "\n".join(out) + "\n\n" + (links + "\n\n" if links else "")
 

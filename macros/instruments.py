@@ -213,6 +213,10 @@ def _legend(item):
 
 A = contract.ATTR
 R = contract.RESULT
+# Options fit side by side as one row of equal buttons at 390 px while their labels, laid end to
+# end, stay within about two lines of small type.
+ROW_CHARS = 30
+ROW_MAX = 7
 
 
 def needs_engine(env):
@@ -220,16 +224,20 @@ def needs_engine(env):
     env.page.meta[contract.NEEDS_ENGINE] = contract.ASSETS["engine_js"]
 
 
-def _radio(spec, item, value, label):
+def _choice(spec, item, value, face, label=""):
+    """One radio drawn as a button: the real input covers the whole face, so a tap anywhere on it
+    lands on the input itself and keyboards and screen readers still see a radio group."""
     name = f"{spec['id']}-{item['key']}"
-    return (f'<label><input type="radio" name="{_e(name)}" value="{value}" {A["item"]}="{_e(item["key"])}">'
-            f" {_e(label)}</label>")
+    text = f"<small>{_e(label)}</small>" if label else ""
+    return (f'<label class="hb-opt"><input type="radio" name="{_e(name)}" value="{value}" {A["item"]}="{_e(item["key"])}">'
+            f"<span><b>{_e(face)}</b>{text}</span></label>")
 
 
-def _option_label(spec, value, label):
-    if spec["scoring"]["method"] == "single":
-        return f"{value}：{label}"
-    return f"{label}（{value} 分）"
+def _option_row(spec, item):
+    """'row' when every option fits in one line of equal buttons, else 'list' (one option a line)."""
+    options = item["options"]
+    longest = max(len(o["label"]) for o in options)
+    return "row" if len(options) <= ROW_MAX and longest * len(options) <= ROW_CHARS else "list"
 
 
 def _form_item(spec, item):
@@ -239,24 +247,27 @@ def _form_item(spec, item):
     if item.get("lead"):
         out.append(f'<p class="hb-item__lead">{_e(item["lead"])}</p>')
     if "checkboxes" in item:
-        out.append(f'<fieldset class="hb-item" data-count-item="{_e(key)}">')
+        out.append(f'<fieldset class="hb-item hb-item--boxes" data-count-item="{_e(key)}">')
         out.append(f"<legend>{_e(_legend(item))}</legend>")
         out.append(f'<label><input type="checkbox" {A["item"]}="{_e(key)}" value="none"> 无任何来源</label>')
         for box in item["checkboxes"]:
             out.append(f'<label><input type="checkbox" {A["item"]}="{_e(key)}" value="{_e(box[:1])}"> {_e(box)}</label>')
         out.append("</fieldset>")
     elif "options" in item:
-        out.append('<fieldset class="hb-item">')
+        shape = _option_row(spec, item)
+        count = len(item["options"])
+        out.append(f'<fieldset class="hb-item hb-item--{shape}" style="--hb-n:{count}">')
         out.append(f"<legend>{_e(_legend(item))}</legend>")
         for option in item["options"]:
-            out.append(_radio(spec, item, option["value"], _option_label(spec, option["value"], option["label"])))
+            out.append(_choice(spec, item, option["value"], option["value"], option["label"]))
         out.append("</fieldset>")
     elif entry and spec["scoring"]["method"] != "single":
         r = item["range"]
         ident = f"{spec['id']}-{key}"
-        out.append(f'<div class="hb-item"><label for="{_e(ident)}">条目 {_e(key)}（{r["min"]}–{r["max"]}）</label>')
-        out.append(f'<input id="{_e(ident)}" type="number" inputmode="numeric" min="{r["min"]}" max="{r["max"]}"'
-                   f' step="{r.get("step", 1)}" {A["item"]}="{_e(key)}"></div>')
+        out.append(f'<div class="hb-item hb-item--entry"><label for="{_e(ident)}"><span class="hb-visually-hidden">条目 </span>'
+                   f'{_e(key)}<span class="hb-visually-hidden">（{r["min"]}–{r["max"]}）</span></label>')
+        out.append(f'<input id="{_e(ident)}" type="number" inputmode="numeric" enterkeyhint="next" min="{r["min"]}"'
+                   f' max="{r["max"]}" step="{r.get("step", 1)}" {A["item"]}="{_e(key)}"></div>')
     else:
         r = item["range"]
         unit = spec["scoring"].get("unit", "")
@@ -266,11 +277,29 @@ def _form_item(spec, item):
             legend = _legend(item)
             if item.get("anchors"):
                 legend += f"（{r['min']} = {item['anchors'][0]}；{r['max']} = {item['anchors'][1]}）"
-        out.append('<fieldset class="hb-item hb-item--scale">')
+        values = rules.allowed_values(item)
+        out.append(f'<fieldset class="hb-item hb-item--row hb-item--numbers" style="--hb-n:{len(values)}">')
         out.append(f"<legend>{_e(legend)}</legend>")
-        for value in rules.allowed_values(item):
-            out.append(_radio(spec, item, value, f"{value}{unit}"))
+        for value in values:
+            out.append(_choice(spec, item, value, f"{value}{unit}"))
         out.append("</fieldset>")
+    return out
+
+
+def _form_items(spec):
+    """Every item in order; runs of score-entry boxes share one compact grid."""
+    out, grid = [], False
+    for item in spec["items"]:
+        boxed = (spec["licence"]["kind"] == "entry" and spec["scoring"]["method"] != "single"
+                 and "options" not in item and "checkboxes" not in item)
+        if boxed and not grid:
+            out.append('<div class="hb-calc__grid">')
+        elif grid and not boxed:
+            out.append("</div>")
+        grid = boxed
+        out += _form_item(spec, item)
+    if grid:
+        out.append("</div>")
     return out
 
 
@@ -281,7 +310,7 @@ def _problem_list(spec):
     out = ['<fieldset class="hb-item hb-problems">', f"<legend>{_e(problems['intro'])}</legend>"]
     for category in problems["categories"]:
         out.append(f'<label><input type="checkbox" name="{_e(spec["id"])}-problem" value="{_e(category["id"])}">'
-                   f" {_e(category['label'])}：{_e(category['hint'])}</label>")
+                   f" <span>{_e(category['label'])}<small>：{_e(category['hint'])}</small></span></label>")
     out.append("</fieldset>")
     return out
 
@@ -310,24 +339,29 @@ def _follow_md(flag, here):
 
 
 def calculator_html(spec, here="scales"):
-    """The calculator root, exactly per the markup contract; one line per element, no blank lines."""
+    """The calculator root, exactly per the markup contract; one line per element, no blank lines.
+
+    The result panel is pinned to the bottom of the screen while the form is in view, so it shows
+    one line (total and band, plus any red flag); the details open on tap.
+    """
     sid = spec["id"]
     abbr = spec["names"]["abbr"]
     subscale_names = json.dumps({s["id"]: s["name"] for s in spec.get("subscales") or []}, ensure_ascii=False)
     out = [f'<div class="hb-calc" {A["instrument"]}="{_e(sid)}" data-version="{_e(spec["version"])}"'
            f' {A["subscales"]}="{_e(subscale_names)}">',
            f'<form class="hb-calc__form" novalidate data-search-exclude aria-label="{_e(abbr)} 评分表">']
-    for item in spec["items"]:
-        out += _form_item(spec, item)
+    out += _form_items(spec)
     out += _problem_list(spec)
     out += [
         "</form>",
         '<div class="hb-calc__result" aria-live="polite">',
         f'<p {A["result"]}="{R["status"]}">{_e(contract.NOT_RUNNING["calculator"])}</p>',
-        '<p class="hb-calc__total">' + _e(spec["scoring"]["total_label"])
-        + f'：<output {A["result"]}="{R["total"]}">—</output> <span {A["result"]}="{R["band"]}"></span></p>',
+        '<details class="hb-calc__more">',
+        '<summary><span class="hb-calc__total">' + _e(spec["scoring"]["total_label"])
+        + f'：<output {A["result"]}="{R["total"]}">—</output> <span {A["result"]}="{R["band"]}"></span></span></summary>',
         f'<div {A["result"]}="{R["subscales"]}"></div>',
         f'<p {A["result"]}="{R["missing"]}"></p>',
+        "</details>",
         f'<p {A["result"]}="{R["error"]}" role="alert"></p>',
         "</div>",
     ]
@@ -421,23 +455,18 @@ def render(spec, here="scales"):
         '!!! abstract "提要"',
         _indent(_md(spec["summary"]) + " 在下方作答即可自动计分；所有计算都在你的设备上完成，不上传任何数据。"),
         "",
-        "## 什么时候用",
-        "",
-        _bullets(spec["use_when"]),
-        "",
-        '!!! warning "不适用或需要注意"',
-        _indent(_bullets(spec["not_when"])),
-        "",
-        "## 填写与计分",
+        # The form comes first on a phone: when to use it stays one tap away, above the form.
+        '??? info "什么时候用，什么时候不用"',
+        _indent("适用：\n\n" + _bullets(spec["use_when"]) + "\n\n不适用或需要注意：\n\n" + _bullets(spec["not_when"])),
         "",
     ]
     if licence["kind"] == "entry":
-        out += ['!!! info "仅录入分值"',
+        out += ['??? info "仅录入分值：本站不呈现条目文字"',
                 _indent("本量表受版权保护，本站不呈现条目文字或表格。请使用经授权获得的正式量表，"
                         "再把分值录入下方。"), ""]
     if spec.get("wording_note"):
         out += ['??? note "关于条目措辞"', _indent(_md(spec["wording_note"])), ""]
-    out += [_md(spec["instructions"]), "", calculator_html(spec, here), ""]
+    out += [f'<p class="hb-calc__instructions">{_e(spec["instructions"])}</p>', "", calculator_html(spec, here), ""]
     out += ["## 结果解读", ""] + _band_table(spec) + _flag_notes(spec, here)
     out += _scoring_section(spec)
     out += batch_section(spec)
@@ -452,15 +481,16 @@ def render(spec, here="scales"):
 
 
 def list_table(specs, link):
-    rows = ["| 量表 | 用途 | 条目与分数 | 许可 |", "| --- | --- | --- | --- |"]
+    # Three columns, the licence badge under the name, so the table fits a 390 px screen.
+    rows = ["| 量表与许可 | 用途 | 条目与分数 |", "| --- | --- | --- |"]
     order = [i for i in IDS if i in specs] + sorted(i for i in specs if i not in IDS)
     order.sort(key=lambda i: TOPICS.index(specs[i]["topic"]))
     for sid in order:
         spec = specs[sid]
         names = spec["names"]
         size = "单项评分" if spec["scoring"]["method"] == "single" else item_count(spec)
-        rows.append(f"| [{_md(names['zh'])}（{_md(names['abbr'])}）]({link(sid)}) | {_md(spec['topic'])} "
-                    f"| {size}，{range_text(spec)} | {BADGES[spec['licence']['kind']]} |")
+        rows.append(f"| [{_md(names['zh'])}（{_md(names['abbr'])}）]({link(sid)})<br>{BADGES[spec['licence']['kind']]} "
+                    f"| {_md(spec['topic'])} | {size}，{range_text(spec)} |")
     return "\n".join(rows) + "\n"
 
 

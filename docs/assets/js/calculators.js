@@ -145,7 +145,16 @@ function wireOne(root) {
   root.addEventListener("change", rescore);
   form?.addEventListener("submit", (e) => e.preventDefault());
 
+  // Score entry: a whole value moves on to the next box, so each item costs one key press.
+  root.addEventListener("input", (event) => {
+    const box = event.target;
+    if (box.type !== "number" || box.value.length < box.max.length || !box.checkValidity()) return;
+    const boxes = Array.from(root.querySelectorAll('input[type="number"]'));
+    boxes[boxes.indexOf(box) + 1]?.focus();
+  });
+
   watch((engine) => {
+    root.dataset.engine = engine.phase; // the status line is shown only while it matters
     const status = field(root, "status");
     if (engine.phase === "ready") {
       status.textContent = `评分引擎已就绪（${RUNTIME_NAMES[engine.runtime]}，在本机运行，不上传任何数据）。`;

@@ -34,14 +34,22 @@ async function decide(root) {
   const state = stateOf(root);
   try {
     const verdict = await call("checklist", read(root, "checklist"), state);
+    // Pinned over the page, the verdict is one line ("缺 7 项：…") that opens on demand.
+    const open = Boolean(out.querySelector("details")?.open);
     out.dataset.level = verdict.level;
     out.replaceChildren();
-    out.append(Object.assign(document.createElement("p"), { textContent: verdict.message }));
-    if (verdict.missing?.length) {
+    const box = Object.assign(document.createElement("details"), { open });
+    const count = verdict.missing?.length || 0;
+    box.append(
+      Object.assign(document.createElement("summary"), { textContent: count ? `缺 ${count} 项：${verdict.missing[0]}` : verdict.message }),
+      Object.assign(document.createElement("p"), { textContent: verdict.message }),
+    );
+    if (count) {
       const ul = document.createElement("ul");
       verdict.missing.forEach((m) => ul.append(Object.assign(document.createElement("li"), { textContent: m })));
-      out.append(ul);
+      box.append(ul);
     }
+    out.append(box);
   } catch (error) {
     out.textContent = error.message;
   }

@@ -165,6 +165,13 @@
     opened = [];
   });
 
+  // The phone drawer opens on the main sections, not inside the current one (from the home page
+  // that would show only its three side pages); the current page stays marked within them.
+  document.addEventListener("change", function (event) {
+    if (event.target.id !== "__drawer" || !event.target.checked) return;
+    document.querySelectorAll(".md-nav--primary .md-nav__toggle:checked").forEach(function (t) { t.checked = false; });
+  });
+
   // Material's search dialog has no accessible name of its own.
   var search = document.querySelector(".md-search[role='dialog']");
   if (search) search.setAttribute("aria-label", "搜索");

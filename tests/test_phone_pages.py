@@ -1,0 +1,113 @@
+"""Every page on a 390 px phone: nothing runs off the screen, boxes read at body size, the drawer
+reaches the main sections, the home page opens on search and the ward links; axe at two widths and
+in both palettes."""
+
+from pathlib import Path
+
+import pytest
+
+from tools.browser import DESKTOP, PHONE
+
+pytestmark = pytest.mark.browser
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+MAIN_SECTIONS = ("手册", "量表计算器", "实务工具", "备考练习", "术语与文献")
+
+# Anything wider than the screen, or a table or text block the reader must scroll sideways inside
+# (code listings may scroll: they are not prose).
+SIDEWAYS = """() => {
+  const out = [];
+  const d = document.documentElement;
+  if (d.scrollWidth > d.clientWidth) out.push(`page ${d.scrollWidth}px`);
+  for (const el of document.querySelectorAll('.md-content *')) {
+    if (el.closest('pre, code') || el.clientWidth === 0) continue;
+    if (['auto', 'scroll'].includes(getComputedStyle(el).overflowX) && el.scrollWidth > el.clientWidth + 1)
+      out.push(`${el.tagName}.${el.className} ${el.scrollWidth}/${el.clientWidth}`);
+  }
+  return out;
+}"""
+
+
+def built_pages(site_dir):
+    return sorted(str(p.relative_to(site_dir)) for p in site_dir.rglob("*.html") if p.name != "404.html")
+
+
+def test_no_page_runs_off_a_phone_screen(browser, base_url, site_dir):
+    ctx = browser.new_context(viewport=PHONE, service_workers="block", locale="zh-CN")
+    ctx.route("**/*.wasm", lambda route: route.abort())  # layout only: no page needs its engine here
+    page = ctx.new_page()
+    wide = {}
+    for path in built_pages(site_dir):
+        page.goto(base_url + path, wait_until="domcontentloaded")
+        found = page.evaluate(SIDEWAYS)
+        if found:
+            wide[path] = found[:3]
+    ctx.close()
+    assert wide == {}
+
+
+@pytest.mark.parametrize("path, box", [
+    ("interview/empathy.html", ".admonition.abstract"),  # 30 秒速查
+    ("casework/intake.html", ".admonition.abstract"),  # 提要
+    ("scales/phq9.html", ".admonition.danger"),  # 警示
+    ("casework/summary.html", ".admonition"),
+])
+def test_boxes_read_at_body_size(page, base_url, path, box):
+    page.goto(base_url + path)
+    sizes = page.evaluate("""(box) => {
+        const body = getComputedStyle(document.querySelector('.md-content .md-typeset > p')).fontSize;
+        const inside = getComputedStyle(document.querySelector(`.md-typeset ${box} p:not(.admonition-title)`)).fontSize;
+        return [body, inside];
+    }""", box)
+    assert sizes[0] == sizes[1]
+
+
+def test_home_page_opens_on_search_and_the_ward_links(page, base_url):
+    page.goto(base_url + "index.html")
+    ward = page.locator(".md-content h2", has_text="病房速查")
+    last_link = page.locator(".hb-paths__ward li a").last
+    search = page.locator(".md-content label[for='__search']")
+    for element in (ward, last_link, search):
+        box = element.bounding_box()
+        assert box and box["y"] + box["height"] <= PHONE["height"], element
+    search.click()
+    page.wait_for_function("document.getElementById('__search').checked")
+
+
+@pytest.mark.parametrize("path", ["index.html", "casework/intake.html", "scales/phq9.html"])
+def test_phone_drawer_shows_the_main_sections(page, base_url, path):
+    page.goto(base_url + path)
+    page.locator("label.md-header__button[for='__drawer']").click()
+    page.wait_for_function("document.getElementById('__drawer').checked")
+    for name in MAIN_SECTIONS:
+        page.wait_for_function("""(name) => Array.from(document.querySelectorAll('.md-nav--primary .md-nav__link'))
+            .some((el) => {
+                if (el.textContent.trim() !== name) return false;
+                const r = el.getBoundingClientRect();
+                if (r.width === 0 || r.left < 0 || r.right > innerWidth || r.top < 0 || r.bottom > innerHeight) return false;
+                const at = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+                return el.contains(at) || at === el;
+            })""", arg=name, timeout=5000)
+
+
+PAGES = ["index.html", "casework/index.html", "interview/empathy.html", "scales/index.html", "scales/phq9.html",
+         "scales/zbi22.html", "practice/checklists/service_plan.html", "practice/navigator.html", "exam/mock.html"]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390", "1280"])
+def test_axe_at_two_widths_in_both_palettes(browser, base_url, viewport, scheme):
+    ctx = browser.new_context(viewport=viewport, color_scheme=scheme, service_workers="block", locale="zh-CN")
+    page = ctx.new_page()
+    found = {}
+    for path in PAGES:
+        page.goto(base_url + path, wait_until="networkidle")
+        page.wait_for_function("(s) => document.body.getAttribute('data-md-color-scheme') === s",
+                               arg="slate" if scheme == "dark" else "default")
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+            .filter(v => v.impact === 'serious' || v.impact === 'critical')
+            .map(v => `${v.id}: ${v.nodes.slice(0, 2).map(n => n.target.join(' ')).join(' | ')}`)""")
+        if violations:
+            found[path] = violations
+    ctx.close()
+    assert found == {}
