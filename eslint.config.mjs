@@ -11,6 +11,8 @@ export default [
       sourceType: "module",
       globals: { ...globals.browser },
     },
+    // `const { format, ...data } = x` drops a field on purpose.
+    rules: { "no-unused-vars": ["error", { ignoreRestSiblings: true }] },
   },
   {
     // Classic script (no import/export): loaded with <script defer> on every page.

@@ -10,7 +10,9 @@ from engine.errors import EngineError
 
 DATA_DIR = "/engine/data/"
 _bundles = {}
-INTERNAL = "计算引擎遇到了意外的问题，这一步没有完成（已保存的内容没有改动）。请刷新页面再试；如果反复出现，请先导出数据。"
+INTERNAL = (
+    "计算引擎遇到了意外的问题，这一步没有完成（已保存的内容没有改动）。请刷新页面再试；如果反复出现，请先导出数据。"
+)
 
 
 class RequestError(EngineError):

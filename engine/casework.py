@@ -70,7 +70,11 @@ def _items(spec):
         if not isinstance(entries, list):
             raise CaseworkError("清单“" + _title(spec) + "”的条目组格式错误")
         for item in entries:
-            if not isinstance(item, dict) or not isinstance(item.get("id"), str) or not isinstance(item.get("text"), str):
+            if (
+                not isinstance(item, dict)
+                or not isinstance(item.get("id"), str)
+                or not isinstance(item.get("text"), str)
+            ):
                 raise CaseworkError("清单“" + _title(spec) + "”中有条目缺少编号或文字")
             items.append(item)
     return items
@@ -153,13 +157,17 @@ def _referral(items, checks):
     met = [item for item in reasons if checks[item["id"]]]
     if met:
         return _result(
-            "referral", "allowed", "ok",
+            "referral",
+            "allowed",
+            "ok",
             "可以转介：符合允许转介的情形——" + _quoted(met) + "。转介前向服务对象说明原因，"
             "并把个案记录作为转介依据交给接收的机构。",
             [],
         )
     return _result(
-        "referral", "not_allowed", "stop",
+        "referral",
+        "not_allowed",
+        "stop",
         "不应转介：只有在 " + str(len(reasons)) + " 种情形下才允许转介（" + _quoted(reasons) + "），"
         "目前一种也没有勾选，应由本机构继续提供服务。",
         [],
@@ -180,14 +188,24 @@ def _plan(items, checks):
         return _result("plan_completeness", "incomplete", "stop", message, missing)
     if missing_duties:
         return _result(
-            "plan_completeness", "requirements_open", "warn",
-            "计划的 " + str(len(contents)) + " 项基本内容已齐全，但还有 " + str(len(missing_duties))
+            "plan_completeness",
+            "requirements_open",
+            "warn",
+            "计划的 "
+            + str(len(contents))
+            + " 项基本内容已齐全，但还有 "
+            + str(len(missing_duties))
             + " 项对社会工作者的要求尚未确认。",
             missing,
         )
     return _result(
-        "plan_completeness", "complete", "ok",
-        "服务计划完整：" + str(len(contents)) + " 项内容齐全，" + str(len(duties))
+        "plan_completeness",
+        "complete",
+        "ok",
+        "服务计划完整："
+        + str(len(contents))
+        + " 项内容齐全，"
+        + str(len(duties))
         + " 项对社会工作者的要求都已确认。可以据此与服务对象商定服务协议。",
         [],
     )
@@ -200,16 +218,25 @@ def _closure(items, checks):
     met = [item for item in situations if checks[item["id"]]]
     if not met:
         return _result(
-            "closure_readiness", "no_situation", "stop",
+            "closure_readiness",
+            "no_situation",
+            "stop",
             "还不能结案：" + str(len(situations)) + " 种可以结案的情形一种也没有勾选。",
             [],
         )
     remaining = [item for item in steps if not checks[item["id"]]]
     if remaining:
         return _result(
-            "closure_readiness", "steps_remaining", "warn",
-            "符合可以结案的情形（" + _quoted(met) + "），但 " + str(len(steps)) + " 项结案处置还有 "
-            + str(len(remaining)) + " 项没有完成，完成后才能结案。",
+            "closure_readiness",
+            "steps_remaining",
+            "warn",
+            "符合可以结案的情形（"
+            + _quoted(met)
+            + "），但 "
+            + str(len(steps))
+            + " 项结案处置还有 "
+            + str(len(remaining))
+            + " 项没有完成，完成后才能结案。",
             [item["text"] for item in remaining],
         )
     chosen = [item for item in forms if checks[item["id"]]]
@@ -220,21 +247,32 @@ def _closure(items, checks):
     else:
         form_text = "请选定结案的形式。"
     return _result(
-        "closure_readiness", "ready", "ok",
-        "可以结案：符合情形（" + _quoted(met) + "），" + str(len(steps)) + " 项结案处置都已完成。"
-        + form_text + "结案不等于服务结束，请安排跟踪服务。",
+        "closure_readiness",
+        "ready",
+        "ok",
+        "可以结案：符合情形（"
+        + _quoted(met)
+        + "），"
+        + str(len(steps))
+        + " 项结案处置都已完成。"
+        + form_text
+        + "结案不等于服务结束，请安排跟踪服务。",
         [],
     )
 
 
 def _crisis(items, checks):
     emergencies = [item for item in _with_role(items, "emergency_indicator") if checks[item["id"]]]
-    signs = [item for item in items if item.get("role") in ("risk_indicator", "emergency_indicator") and checks[item["id"]]]
+    signs = [
+        item for item in items if item.get("role") in ("risk_indicator", "emergency_indicator") and checks[item["id"]]
+    ]
     steps = _with_role(items, "immediate_step")
     later = _with_role(items, "follow_step")
     if not signs:
         return _result(
-            "crisis_response", "no_indicator", "ok",
+            "crisis_response",
+            "no_indicator",
+            "ok",
             "没有勾选任何风险迹象。没有勾选不等于没有风险：有疑虑时直接询问想法、计划、手段和既往尝试，并告诉医生。",
             [],
         )
@@ -244,20 +282,32 @@ def _crisis(items, checks):
     remaining = [item for item in steps if not checks[item["id"]]]
     if remaining:
         return _result(
-            "crisis_response", "act_now", "stop",
+            "crisis_response",
+            "act_now",
+            "stop",
             lead + "：立即完成还没有做的 " + str(len(remaining)) + " 项步骤——" + _quoted(remaining) + "。",
             [item["text"] for item in remaining],
         )
     open_later = [item for item in later if not checks[item["id"]]]
     if open_later:
         return _result(
-            "crisis_response", "follow_up", "warn",
-            lead + "：" + str(len(steps)) + " 项立即步骤都已完成，接下来还有 " + str(len(open_later))
-            + " 项工作——" + _quoted(open_later) + "。",
+            "crisis_response",
+            "follow_up",
+            "warn",
+            lead
+            + "："
+            + str(len(steps))
+            + " 项立即步骤都已完成，接下来还有 "
+            + str(len(open_later))
+            + " 项工作——"
+            + _quoted(open_later)
+            + "。",
             [item["text"] for item in open_later],
         )
     return _result(
-        "crisis_response", "all_done", "warn",
+        "crisis_response",
+        "all_done",
+        "warn",
         lead + "：各项步骤都已完成。风险仍然存在，请按安全计划继续跟进，情况变化时重新评估。",
         [],
     )
@@ -272,18 +322,24 @@ def _discharge(items, checks):
         risk = "有 " + str(len(factors)) + " 项出院后可能遇到困难的因素（" + _quoted(factors) + "），"
     if not remaining:
         return _result(
-            "discharge_readiness", "complete", "ok",
+            "discharge_readiness",
+            "complete",
+            "ok",
             risk + "出院计划的 " + str(len(steps)) + " 项工作都已完成。请按约定时间随访。",
             [],
         )
     if factors:
         return _result(
-            "discharge_readiness", "incomplete_high_risk", "stop",
+            "discharge_readiness",
+            "incomplete_high_risk",
+            "stop",
             risk + "出院计划的 " + str(len(steps)) + " 项工作还缺 " + str(len(remaining)) + " 项，补齐后再安排出院。",
             [item["text"] for item in remaining],
         )
     return _result(
-        "discharge_readiness", "incomplete", "warn",
+        "discharge_readiness",
+        "incomplete",
+        "warn",
         "没有勾选出院后困难的因素；出院计划的 " + str(len(steps)) + " 项工作还缺 " + str(len(remaining)) + " 项。",
         [item["text"] for item in remaining],
     )
@@ -295,7 +351,9 @@ def _id_list(spec, programme, key):
     if ids is None:
         return []
     if not isinstance(ids, list) or not all([isinstance(i, str) for i in ids]):
-        raise CaseworkError("清单“" + _title(spec) + "”中项目 " + str(programme.get("id")) + " 的 " + key + " 应为条目编号的列表")
+        raise CaseworkError(
+            "清单“" + _title(spec) + "”中项目 " + str(programme.get("id")) + " 的 " + key + " 应为条目编号的列表"
+        )
     return ids
 
 
@@ -310,31 +368,53 @@ def _resources(spec, items, checks):
     ticked = [item for item in _with_role(items, "situation") if checks[item["id"]]]
     if not ticked:
         return _result(
-            "resource_finder", "no_situation", "warn",
+            "resource_finder",
+            "no_situation",
+            "warn",
             "还没有勾选患者的情况：请先勾选已知的医保、困难身份和费用情况。",
             [],
         )
     found = []
     for programme in programmes:
-        if not isinstance(programme, dict) or not isinstance(programme.get("title"), str) or not isinstance(programme.get("reason"), str):
+        if (
+            not isinstance(programme, dict)
+            or not isinstance(programme.get("title"), str)
+            or not isinstance(programme.get("reason"), str)
+        ):
             raise CaseworkError("清单“" + _title(spec) + "”中有项目缺少名称或理由")
         when = _id_list(spec, programme, "when_any")
         unless = _id_list(spec, programme, "unless_any")
         for ident in when + unless:
             if ident not in texts:
-                raise CaseworkError("清单“" + _title(spec) + "”中项目 " + str(programme.get("id")) + " 引用了不存在的情况条目 " + ident)
+                raise CaseworkError(
+                    "清单“" + _title(spec) + "”中项目 " + str(programme.get("id")) + " 引用了不存在的情况条目 " + ident
+                )
         because = [ident for ident in when if checks[ident]]
         if because and not [ident for ident in unless if checks[ident]]:
-            found.append(programme["title"] + "：" + programme["reason"] + "（依据：" + "；".join(["“" + texts[i] + "”" for i in because]) + "）")
+            found.append(
+                programme["title"]
+                + "："
+                + programme["reason"]
+                + "（依据："
+                + "；".join(["“" + texts[i] + "”" for i in because])
+                + "）"
+            )
     if not found:
         return _result(
-            "resource_finder", "none_matched", "warn",
+            "resource_finder",
+            "none_matched",
+            "warn",
             "根据勾选的 " + str(len(ticked)) + " 项情况，没有匹配的项目。请向医院医保办和当地民政部门当面咨询。",
             [],
         )
     return _result(
-        "resource_finder", "found", "ok",
-        "根据勾选的 " + str(len(ticked)) + " 项情况，建议查看 " + str(len(found))
+        "resource_finder",
+        "found",
+        "ok",
+        "根据勾选的 "
+        + str(len(ticked))
+        + " 项情况，建议查看 "
+        + str(len(found))
         + " 个项目。能否享受、享受多少由主管部门按当地政策决定，请先核实再告诉家属。",
         found,
     )

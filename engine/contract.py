@@ -61,8 +61,14 @@ ATTR = {
     "quiz_set": "data-quiz-set",
 }
 # Values of data-result (the calculator's output slots) and data-action (its buttons).
-RESULT = {"status": "status", "total": "total", "band": "band", "subscales": "subscales",
-          "missing": "missing", "error": "error"}
+RESULT = {
+    "status": "status",
+    "total": "total",
+    "band": "band",
+    "subscales": "subscales",
+    "missing": "missing",
+    "error": "error",
+}
 ACTION = {"copy": "copy", "pre": "pre", "reset": "reset", "print": "print"}
 # The flag the engine raises when a total was prorated (its note is rendered like any flag's).
 PRORATED = "prorated"
@@ -82,11 +88,11 @@ NEEDS_ENGINE = "hb_engine"
 # opened as a file, it stays and tells the reader what still works.
 NOT_RUNNING = {
     "calculator": "本计算器需要在网站上打开并启用 JavaScript（直接双击本地文件不能运行）。"
-                  "请按下方“评分方法”手工计分；要在本机使用，请运行随附的本地服务器（python3 tools/serve.py site）"
-                  "或用任何静态网站服务器打开。",
+    "请按下方“评分方法”手工计分；要在本机使用，请运行随附的本地服务器（python3 tools/serve.py site）"
+    "或用任何静态网站服务器打开。",
     "checklist": "自动判断需要在网站上打开并启用 JavaScript（直接双击本地文件不能运行）；"
-                 "清单本身可以照常阅读和打印。要在本机使用，请运行随附的本地服务器（python3 tools/serve.py site）"
-                 "或用任何静态网站服务器打开。",
+    "清单本身可以照常阅读和打印。要在本机使用，请运行随附的本地服务器（python3 tools/serve.py site）"
+    "或用任何静态网站服务器打开。",
 }
 
 
@@ -98,12 +104,26 @@ def storage_key(root_path, store):
 def as_dict():
     """Everything the scripts need, JSON-compatible."""
     return {
-        "site": SITE, "stores": STORES, "quarantine": QUARANTINE, "legacyKeys": LEGACY_KEYS,
-        "app": APP, "formats": FORMATS, "kindNames": KIND_NAMES, "storeKinds": STORE_KINDS,
-        "importLimitBytes": IMPORT_LIMIT_BYTES, "importLimitText": IMPORT_LIMIT_TEXT, "maxDepth": MAX_DEPTH,
-        "labelMax": LABEL_MAX, "unnamedCase": UNNAMED_CASE,
-        "textKept": TEXT_KEPT, "textCollapseOver": TEXT_COLLAPSE_OVER,
-        "hideSuffix": HIDE_SUFFIX, "attr": ATTR, "result": RESULT, "action": ACTION, "assets": ASSETS,
+        "site": SITE,
+        "stores": STORES,
+        "quarantine": QUARANTINE,
+        "legacyKeys": LEGACY_KEYS,
+        "app": APP,
+        "formats": FORMATS,
+        "kindNames": KIND_NAMES,
+        "storeKinds": STORE_KINDS,
+        "importLimitBytes": IMPORT_LIMIT_BYTES,
+        "importLimitText": IMPORT_LIMIT_TEXT,
+        "maxDepth": MAX_DEPTH,
+        "labelMax": LABEL_MAX,
+        "unnamedCase": UNNAMED_CASE,
+        "textKept": TEXT_KEPT,
+        "textCollapseOver": TEXT_COLLAPSE_OVER,
+        "hideSuffix": HIDE_SUFFIX,
+        "attr": ATTR,
+        "result": RESULT,
+        "action": ACTION,
+        "assets": ASSETS,
     }
 
 
@@ -122,5 +142,7 @@ export function read(el, name) {
 
 def js_module():
     """The text of assets/js/contract.js."""
-    return ("// Generated from engine/contract.py by the build; do not edit.\n"
-            "export const CONTRACT = " + json.dumps(as_dict(), ensure_ascii=False) + ";\n" + _JS_HELPERS)
+    return (
+        "// Generated from engine/contract.py by the build; do not edit.\n"
+        "export const CONTRACT = " + json.dumps(as_dict(), ensure_ascii=False) + ";\n" + _JS_HELPERS
+    )

@@ -110,7 +110,7 @@ def _check_item(spec, position, item, entry_only):
         _fail(where, "应为映射")
     key = item.get("key")
     if not isinstance(key, str):
-        _fail(where, "key 应为带引号的文本，例如 \"1\"")
+        _fail(where, 'key 应为带引号的文本，例如 "1"')
     where = where + "（key " + key + "）"
     if ("options" in item) == ("range" in item):
         _fail(where, "必须且只能有 options 或 range 之一")
@@ -158,7 +158,10 @@ def _check_numbering(keys):
         number, letter = parts
         if previous is not None and letter and previous[0] == number and previous[1]:
             if ord(letter) != ord(previous[1]) + 1:
-                _fail("items（key " + key + "）", "分行编号不连续：" + previous[1] + " 之后应为 " + chr(ord(previous[1]) + 1))
+                _fail(
+                    "items（key " + key + "）",
+                    "分行编号不连续：" + previous[1] + " 之后应为 " + chr(ord(previous[1]) + 1),
+                )
         elif number != expected or (letter and letter != "A"):
             _fail("items（key " + key + "）", "条目编号不连续：此处应为 " + str(expected))
         else:
@@ -221,7 +224,7 @@ def check_spec(spec):
             if key not in keys or members.count(key) > 1:
                 _fail("subscales（" + sub["id"] + "）", "条目 " + str(key) + " 不存在或重复")
 
-    scale = 10 ** places
+    scale = 10**places
     low, high = score_range(spec)
     bands = spec.get("bands", [])
     if not isinstance(bands, list):
@@ -236,7 +239,7 @@ def check_spec(spec):
             _fail(where, "需要数值 min 和 max")
         for field in ("label", "source", "next_step"):
             if not isinstance(band.get(field), str) or not band[field].strip():
-                _fail(where, "缺少 " + field + (("（每一档分级都必须注明来源）" if field == "source" else "")))
+                _fail(where, "缺少 " + field + ("（每一档分级都必须注明来源）" if field == "source" else ""))
         lo = to_units(band["min"], scale)
         hi = to_units(band["max"], scale)
         if abs(band["min"] * scale - lo) > 1e-6 or abs(band["max"] * scale - hi) > 1e-6:

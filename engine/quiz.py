@@ -117,15 +117,21 @@ def reveal(question):
     """
     import binascii
 
-    if not isinstance(question, dict) or not isinstance(question.get("id"), str) or not isinstance(question.get("key"), str):
+    if (
+        not isinstance(question, dict)
+        or not isinstance(question.get("id"), str)
+        or not isinstance(question.get("key"), str)
+    ):
         raise QuizError("题目数据不完整：缺少编号或答案")
     key = (question["id"] + contract.HIDE_SUFFIX).encode("utf-8")
     try:
         raw = binascii.a2b_base64(question["key"].encode("ascii"))
         plain = bytes([raw[i] ^ key[i % len(key)] for i in range(len(raw))])
         hidden = json.loads(plain.decode("utf-8"))
-        options = [{"text": text, "correct": i in hidden["c"], "why": hidden["w"][i]}
-                   for i, text in enumerate(question.get("options") or [])]
+        options = [
+            {"text": text, "correct": i in hidden["c"], "why": hidden["w"][i]}
+            for i, text in enumerate(question.get("options") or [])
+        ]
     except (ValueError, KeyError, IndexError, TypeError):
         raise QuizError("题目“" + question["id"] + "”的答案数据已损坏：请刷新页面")
     out = {}

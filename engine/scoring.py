@@ -22,8 +22,10 @@ PRORATED = contract.PRORATED
 _CHECKED = {}
 # Every character CPython's str.isspace() accepts: MicroPython's str.strip() knows only ASCII
 # whitespace, and a pasted answer may carry a no-break space (U+00A0) or an ideographic space (U+3000).
-SPACES = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
-          "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+SPACES = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
 
 
 class ScoreError(EngineError):
@@ -82,7 +84,9 @@ def _shown(value):
 
 
 def _item_error(item, value, problem):
-    return ScoreError("第 " + item["key"] + " 题的值 " + _shown(value) + " " + problem + "：应为 " + _allowed_text(item))
+    return ScoreError(
+        "第 " + item["key"] + " 题的值 " + _shown(value) + " " + problem + "：应为 " + _allowed_text(item)
+    )
 
 
 def _ascii_digits(text):
@@ -150,8 +154,14 @@ def _read_answers(spec, answers):
     keys = [item["key"] for item in items]
     for key in sorted(answers, key=_key_order):
         if not isinstance(key, str) or key not in keys:
-            raise ScoreError("未知条目 “" + _clip(str(key)) + "”：" + spec["names"]["abbr"] + " 的条目为 "
-                             + instruments.key_list_text(keys))
+            raise ScoreError(
+                "未知条目 “"
+                + _clip(str(key))
+                + "”："
+                + spec["names"]["abbr"]
+                + " 的条目为 "
+                + instruments.key_list_text(keys)
+            )
     values = {}
     for item in items:
         values[item["key"]] = _read_value(item, answers.get(item["key"]))
@@ -280,8 +290,15 @@ def compare(spec, before, after):
     scale = 10 ** instruments.decimals(spec)
     abbr = spec["names"]["abbr"]
     out = {
-        "comparable": False, "before": None, "after": None, "change": None,
-        "before_band": None, "after_band": None, "band_changed": None, "direction": None, "text": "",
+        "comparable": False,
+        "before": None,
+        "after": None,
+        "change": None,
+        "before_band": None,
+        "after_band": None,
+        "band_changed": None,
+        "direction": None,
+        "text": "",
     }
     if not before.get("complete") or not after.get("complete"):
         which = "前测" if not before.get("complete") else "后测"
@@ -306,7 +323,9 @@ def compare(spec, before, after):
     out["after_band"] = ab
     out["direction"] = direction
     label = spec["scoring"].get("total_label", "总分")
-    text = abbr + "：" + label + "由 " + _number_text(out["before"], scale) + " 变为 " + _number_text(out["after"], scale)
+    text = (
+        abbr + "：" + label + "由 " + _number_text(out["before"], scale) + " 变为 " + _number_text(out["after"], scale)
+    )
     text += "（" + _signed(diff, scale) + "）"
     if bb is not None and ab is not None:
         out["band_changed"] = bb["index"] != ab["index"]
@@ -337,7 +356,9 @@ def summary_line(spec, result, date_text):
     parts = []
     missing = [str(k) for k in (result.get("missing") or [])]
     if result.get("complete"):
-        total = scoring.get("total_label", "总分") + " " + _number_text(result["total"], scale) + scoring.get("unit", "")
+        total = (
+            scoring.get("total_label", "总分") + " " + _number_text(result["total"], scale) + scoring.get("unit", "")
+        )
         if missing:
             total += "（缺第 " + "、".join(missing) + " 题，按其余条目均分补足）"
         level = _level_text(spec, result["total"])
@@ -351,8 +372,9 @@ def summary_line(spec, result, date_text):
         names = {}
         for sub in spec.get("subscales", []):
             names[sub["id"]] = sub["name"]
-        shown = [names[s["id"]] + " " + _number_text(subs[s["id"]], 1)
-                 for s in spec.get("subscales", []) if s["id"] in subs]
+        shown = [
+            names[s["id"]] + " " + _number_text(subs[s["id"]], 1) for s in spec.get("subscales", []) if s["id"] in subs
+        ]
         if shown:
             parts.append("、".join(shown))
     else:
@@ -388,9 +410,17 @@ def shown(spec, result):
     scale = 10 ** instruments.decimals(spec)
     scoring = spec["scoring"]
     missing = [str(k) for k in (result.get("missing") or [])]
-    out = {"label": scoring.get("total_label", "总分"), "total": "—", "band": "", "band_index": None,
-           "subscales": "", "missing": "", "flags": list(result.get("flags") or []), "complete": False,
-           "recorded": ""}
+    out = {
+        "label": scoring.get("total_label", "总分"),
+        "total": "—",
+        "band": "",
+        "band_index": None,
+        "subscales": "",
+        "missing": "",
+        "flags": list(result.get("flags") or []),
+        "complete": False,
+        "recorded": "",
+    }
     if result.get("complete"):
         out["complete"] = True
         out["total"] = _number_text(result["total"], scale) + scoring.get("unit", "")
@@ -398,11 +428,11 @@ def shown(spec, result):
         if isinstance(band, dict):
             out["band"] = "（" + band["label"] + "）"
             out["band_index"] = band["index"]
-        out["recorded"] = ("已记录前测：" + out["label"] + " " + out["total"] + out["band"]
-                           + "。填完后测即可看到变化。")
+        out["recorded"] = "已记录前测：" + out["label"] + " " + out["total"] + out["band"] + "。填完后测即可看到变化。"
     subs = result.get("subscales") or {}
-    out["subscales"] = "；".join([s["name"] + "：" + _number_text(subs[s["id"]], 1)
-                                 for s in spec.get("subscales", []) if s["id"] in subs])
+    out["subscales"] = "；".join(
+        [s["name"] + "：" + _number_text(subs[s["id"]], 1) for s in spec.get("subscales", []) if s["id"] in subs]
+    )
     if missing:
         if result.get("complete"):
             out["missing"] = "按缺项规则处理的缺答：" + _listed(missing) + "。"

@@ -14,7 +14,7 @@ KIND_NAMES = contract.KIND_NAMES
 # Keys that would change an object's prototype in the browser instead of becoming an entry.
 FORBIDDEN_KEYS = ("__proto__", "constructor", "prototype")
 _DIGITS = "0123456789"
-_JOINERS = contract.TEXT_KEPT[len(_DIGITS):]
+_JOINERS = contract.TEXT_KEPT[len(_DIGITS) :]
 
 
 class StorageError(EngineError):
@@ -85,7 +85,7 @@ def label_problem(label):
     if len(label) > contract.LABEL_MAX:
         return "个案代号“" + _clip(label) + "”太长（最多 " + str(contract.LABEL_MAX) + " 个字）"
     if digit_run(label) >= contract.DIGIT_RUN:
-        return ("个案代号“" + _clip(label) + "”里有一长串数字，像身份证号、住院号或电话：请改用床号加自编序号")
+        return "个案代号“" + _clip(label) + "”里有一长串数字，像身份证号、住院号或电话：请改用床号加自编序号"
     return ""
 
 
@@ -139,7 +139,12 @@ def _stored(kind, value):
     _mapping(value, "保存的数据")
     _version(value.get("format"), kind, "这些数据")
     (_exam if kind == "exam-progress" else _cases)(value)
-    if kind == "cases" and "current" in value and label_problem(value["current"]) and value["current"] != contract.UNNAMED_CASE:
+    if (
+        kind == "cases"
+        and "current" in value
+        and label_problem(value["current"])
+        and value["current"] != contract.UNNAMED_CASE
+    ):
         _fail("当前个案的代号无效")
     return value
 
@@ -191,7 +196,9 @@ def check_part(kind, data, prefix):
     The browser sends big data in pieces, because MicroPython's JSON handling slows down more than
     linearly with the size of one message; `prefix` is the start of the message for a failure.
     """
-    prefix = "导入失败，已保存的内容没有改动：" if prefix == "import" else "本机保存的" + KIND_NAMES[kind] + "无法读取："
+    prefix = (
+        "导入失败，已保存的内容没有改动：" if prefix == "import" else "本机保存的" + KIND_NAMES[kind] + "无法读取："
+    )
     _checked(prefix, _exam if kind == "exam-progress" else _cases, data)
     return private_notes(data) if kind == "cases" else []
 

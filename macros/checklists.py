@@ -35,21 +35,39 @@ IDENT = re.compile(r"^[a-z][a-z0-9_]*$")
 LINK_TARGET = re.compile(r"^(?!/)(?!.*(^|/)\.\.(/|$))[A-Za-z0-9_\-/.]+\.md(#[^\s#]+)?$")
 
 SPEC_FIELDS = {
-    "id": (str, True), "title": (str, True), "stage": (str, True), "order": (int, True), "kind": (str, False),
-    "summary": (str, True), "intro": (str, True), "sources": (list, True), "decision": (str, False),
-    "links": (list, False), "groups": (list, True), "fields": (list, False), "programmes": (list, False),
+    "id": (str, True),
+    "title": (str, True),
+    "stage": (str, True),
+    "order": (int, True),
+    "kind": (str, False),
+    "summary": (str, True),
+    "intro": (str, True),
+    "sources": (list, True),
+    "decision": (str, False),
+    "links": (list, False),
+    "groups": (list, True),
+    "fields": (list, False),
+    "programmes": (list, False),
 }
 GROUP_FIELDS = {"id": (str, True), "title": (str, True), "note": (str, False), "items": (list, True)}
 ITEM_FIELDS = {"id": (str, True), "text": (str, True), "hint": (str, False), "role": (str, False)}
 FIELD_FIELDS = {
-    "id": (str, True), "label": (str, True), "hint": (str, False), "multiline": (bool, False), "group": (str, False),
+    "id": (str, True),
+    "label": (str, True),
+    "hint": (str, False),
+    "multiline": (bool, False),
+    "group": (str, False),
 }
 LINK_FIELDS = {"target": (str, True), "label": (str, True)}
 # The resource finder (decision resource_finder): each programme, who runs it, why to look at it, and
 # which ticked situations (items with role "situation") bring it up or rule it out.
 PROGRAMME_FIELDS = {
-    "id": (str, True), "title": (str, True), "who": (str, True), "reason": (str, True),
-    "when_any": (list, True), "unless_any": (list, False),
+    "id": (str, True),
+    "title": (str, True),
+    "who": (str, True),
+    "reason": (str, True),
+    "when_any": (list, True),
+    "unless_any": (list, False),
 }
 PROGRAMME_DECISION = "resource_finder"
 
@@ -60,42 +78,66 @@ NAVIGATOR = (
         "title": "接案",
         "stages": ("接案",),
         "record": ("求助者的请求（尽量用对方自己的话）", "是否接案及理由", "是否转介：符合哪种情形、转给哪里"),
-        "links": (("casework/intake.md#这一阶段的四项工作", "接案的四项工作"), ("casework/intake.md#转介的两种情形", "转介的两种情形")),
+        "links": (
+            ("casework/intake.md#这一阶段的四项工作", "接案的四项工作"),
+            ("casework/intake.md#转介的两种情形", "转介的两种情形"),
+        ),
     },
     {
         "title": "预估",
         "stages": ("预估",),
-        "record": ("资料来自哪里（会谈、调查表、观察、现有资料）", "生理、心理、社会、灵性四类需求",
-                   "优势与资源", "问题诊断：主要表现、成因、能力和资源、干预建议"),
-        "links": (("casework/collecting.md#四种途径", "收集资料的四种途径"), ("overview/needs.md#四个维度", "患者的四类需求"),
-                  ("support/strengths.md", "优势视角"), ("casework/assessment.md#诊断的四项内容", "诊断的四项内容")),
+        "record": (
+            "资料来自哪里（会谈、调查表、观察、现有资料）",
+            "生理、心理、社会、灵性四类需求",
+            "优势与资源",
+            "问题诊断：主要表现、成因、能力和资源、干预建议",
+        ),
+        "links": (
+            ("casework/collecting.md#四种途径", "收集资料的四种途径"),
+            ("overview/needs.md#四个维度", "患者的四类需求"),
+            ("support/strengths.md", "优势视角"),
+            ("casework/assessment.md#诊断的四项内容", "诊断的四项内容"),
+        ),
     },
     {
         "title": "计划",
         "stages": ("计划",),
         "record": ("服务计划的七项内容", "服务协议的五个部分", "每次面谈布置的行动任务"),
-        "links": (("casework/planning.md#服务计划的七项内容", "服务计划的七项内容"), ("casework/planning.md#服务协议的五个部分", "服务协议的五个部分"),
-                  ("interview/arranging.md#会谈内外衔接", "会谈内外衔接")),
+        "links": (
+            ("casework/planning.md#服务计划的七项内容", "服务计划的七项内容"),
+            ("casework/planning.md#服务协议的五个部分", "服务协议的五个部分"),
+            ("interview/arranging.md#会谈内外衔接", "会谈内外衔接"),
+        ),
     },
     {
         "title": "介入",
         "stages": ("介入", "资源"),
         "record": ("每次服务做了什么、服务对象有什么变化", "扮演了哪些专业角色", "链接了哪些资源、下一步找谁"),
-        "links": (("casework/intervention.md#服务的推进", "服务的推进"), ("casework/intervention.md#五种专业角色", "五种专业角色"),
-                  ("casework/resources.md#医院里的五类社会支持", "医院里的五类社会支持"), ("support/five-types.md", "五类社会支持")),
+        "links": (
+            ("casework/intervention.md#服务的推进", "服务的推进"),
+            ("casework/intervention.md#五种专业角色", "五种专业角色"),
+            ("casework/resources.md#医院里的五类社会支持", "医院里的五类社会支持"),
+            ("support/five-types.md", "五类社会支持"),
+        ),
     },
     {
         "title": "评估",
         "stages": ("评估",),
         "record": ("服务对象的改变", "目标的实现程度", "投入的人员、时间、经费等", "谁参与了评估、用什么方式"),
-        "links": (("casework/evaluation.md#成效评估看什么", "成效评估看什么"), ("casework/evaluation.md#评估的三种方法", "评估的三种方法")),
+        "links": (
+            ("casework/evaluation.md#成效评估看什么", "成效评估看什么"),
+            ("casework/evaluation.md#评估的三种方法", "评估的三种方法"),
+        ),
     },
     {
         "title": "结案",
         "stages": ("结案",),
         "record": ("符合哪种可以结案的情形", "四项处置是否完成", "选定的结案形式", "跟踪服务的安排和发现"),
-        "links": (("casework/closing.md#可以结案的五种情形", "可以结案的五种情形"), ("casework/closing.md#结案的四个处置步骤", "结案的四个处置步骤"),
-                  ("casework/closing.md#跟踪服务的三项任务", "跟踪服务的三项任务")),
+        "links": (
+            ("casework/closing.md#可以结案的五种情形", "可以结案的五种情形"),
+            ("casework/closing.md#结案的四个处置步骤", "结案的四个处置步骤"),
+            ("casework/closing.md#跟踪服务的三项任务", "跟踪服务的三项任务"),
+        ),
     },
 )
 CASE_STORE_WARNING = (
@@ -115,7 +157,11 @@ def _check_ident(path, entry, value, what):
 
 def _check_link(path, entry, target):
     if not LINK_TARGET.match(target):
-        raise DataFileError(path, entry, f"链接目标 “{target}” 格式不对：应为相对 docs/ 的 .md 路径，可带 #锚点，如 casework/intake.md#转介的两种情形")
+        raise DataFileError(
+            path,
+            entry,
+            f"链接目标 “{target}” 格式不对：应为相对 docs/ 的 .md 路径，可带 #锚点，如 casework/intake.md#转介的两种情形",
+        )
     page = target.partition("#")[0]
     if not (DOCS / page).is_file():
         raise DataFileError(path, entry, f"链接目标 “{target}” 指向的页面 docs/{page} 不存在")
@@ -123,7 +169,9 @@ def _check_link(path, entry, target):
 
 def validate(path, spec, known_sources):
     """Check one checklist file against every rule; return the spec unchanged."""
-    check_fields(path, "（整个文件）" if not isinstance(spec, dict) else spec.get("id", "（整个文件）"), spec, SPEC_FIELDS)
+    check_fields(
+        path, "（整个文件）" if not isinstance(spec, dict) else spec.get("id", "（整个文件）"), spec, SPEC_FIELDS
+    )
     sid = spec["id"]
     _check_ident(path, sid, sid, "清单编号")
     if sid != path.stem:
@@ -170,7 +218,9 @@ def validate(path, spec, known_sources):
                 if not decision:
                     raise DataFileError(path, ientry, f"条目标了角色 “{role}”，但清单没有判断规则（decision）")
                 if role not in allowed:
-                    raise DataFileError(path, ientry, f"角色 “{role}” 不属于判断规则 {decision}（可用：{'、'.join(allowed)}）")
+                    raise DataFileError(
+                        path, ientry, f"角色 “{role}” 不属于判断规则 {decision}（可用：{'、'.join(allowed)}）"
+                    )
                 roles.add(role)
     for role in casework.required_roles(decision) if decision else []:
         if role not in roles:
@@ -233,11 +283,14 @@ def load_all(directory=None):
 
 def ordered(specs, stages=None, kind="checklist"):
     """Checklists of the given kind (and stages), by `order` then id."""
-    chosen = [s for s in specs.values() if s.get("kind", "checklist") == kind and (stages is None or s["stage"] in stages)]
+    chosen = [
+        s for s in specs.values() if s.get("kind", "checklist") == kind and (stages is None or s["stage"] in stages)
+    ]
     return sorted(chosen, key=lambda s: (s["order"], s["id"]))
 
 
 # ---------------------------------------------------------------- rendering
+
 
 def _e(text):
     return html.escape(text, quote=True)
@@ -276,13 +329,17 @@ def _needs_engine(env):
 
 
 def _group_html(sid, group, fields):
-    out = [f'<fieldset class="hb-checklist__group" data-group="{_e(group["id"])}"><legend>{_e(group["title"])}</legend>']
+    out = [
+        f'<fieldset class="hb-checklist__group" data-group="{_e(group["id"])}"><legend>{_e(group["title"])}</legend>'
+    ]
     if group.get("note"):
         out.append(f'<p class="hb-checklist__note">{_e(group["note"])}</p>')
     for item in group["items"]:
         cid = _control_id(sid, item["id"])
         hint = f' <small class="hb-checklist__hint">{_e(item["hint"])}</small>' if item.get("hint") else ""
-        out.append(f'<label><input type="checkbox" id="{cid}" {A["check"]}="{_e(item["id"])}"> <span>{_e(item["text"])}{hint}</span></label>')
+        out.append(
+            f'<label><input type="checkbox" id="{cid}" {A["check"]}="{_e(item["id"])}"> <span>{_e(item["text"])}{hint}</span></label>'
+        )
     for field in fields:
         out += _field_html(sid, field)
     out.append("</fieldset>")
@@ -290,10 +347,13 @@ def _group_html(sid, group, fields):
 
 
 # A printed form is filed by case code, never by name; the page number comes from @page in the CSS.
-PAPER_HEAD = ('<div class="hb-paper hb-paper--head"><span>个案代号（不写姓名）：</span><span>日期：</span>'
-              '<span>社会工作者：</span></div>')
-PAPER_FOOT = ('<div class="hb-paper hb-paper--foot"><span>社会工作者签名：</span><span>督导签名：</span>'
-              '<span>日期：</span></div>')
+PAPER_HEAD = (
+    '<div class="hb-paper hb-paper--head"><span>个案代号（不写姓名）：</span><span>日期：</span>'
+    "<span>社会工作者：</span></div>"
+)
+PAPER_FOOT = (
+    '<div class="hb-paper hb-paper--foot"><span>社会工作者签名：</span><span>督导签名：</span><span>日期：</span></div>'
+)
 
 
 def _links_markdown(env, spec):
@@ -336,9 +396,11 @@ def render_checklist(env, spec, searchable=True):
             out += _field_html(sid, field)
     if spec.get("decision"):
         # Focusable: a long result scrolls inside its capped height and must be readable by keyboard.
-        out.append(f'<div class="hb-checklist__result" {A["checklist_result"]} aria-live="polite" '
-                   f'role="region" aria-label="自动判断结果" tabindex="0">'
-                   f'<p>{_e(contract.NOT_RUNNING["checklist"])}</p></div>')
+        out.append(
+            f'<div class="hb-checklist__result" {A["checklist_result"]} aria-live="polite" '
+            f'role="region" aria-label="自动判断结果" tabindex="0">'
+            f"<p>{_e(contract.NOT_RUNNING['checklist'])}</p></div>"
+        )
     if searchable:
         out.append(PAPER_FOOT)
     out.append("</div>")
@@ -426,11 +488,14 @@ def register(env):
         rows = ["| 工具 | 阶段 | 用途 |", "| --- | --- | --- |"]
         rows.append(f"| [个案流程导航]({relative(env, NAVIGATOR_PAGE)}) | 全程 | 按六个阶段走完一个个案 |")
         for spec in ordered(specs):
-            rows.append(f"| [{spec['title']}]({relative(env, PAGES + spec['id'] + '.md')}) | {spec['stage']} | {_cell(spec['summary'])} |")
-        rows.append(f"| [个案记录表]({relative(env, RECORD_PAGE)}) | 跨阶段 | {_cell(spec_of('case_record')['summary'])} |")
+            rows.append(
+                f"| [{spec['title']}]({relative(env, PAGES + spec['id'] + '.md')}) | {spec['stage']} | {_cell(spec['summary'])} |"
+            )
+        rows.append(
+            f"| [个案记录表]({relative(env, RECORD_PAGE)}) | 跨阶段 | {_cell(spec_of('case_record')['summary'])} |"
+        )
         return "\n".join(rows) + "\n"
 
 
 def _cell(text):
     return text.replace("|", "｜")
-

@@ -10,9 +10,9 @@ BIBLIOGRAPHY_PAGE = "reference/bibliography.md"
 # One note per paper a page's 考点 boxes name, so the note never claims a basis the page does not use.
 EXAM_BASIS = {
     "《社会工作综合能力》": "本页标为《社会工作综合能力》的“考点”，按该科目个案工作方法一章的备考笔记（文献 s003）整理；"
-                          "笔记未注明教材版次，备考时请以当年考试大纲和指定教材为准。",
+    "笔记未注明教材版次，备考时请以当年考试大纲和指定教材为准。",
     "《社会工作实务》": "本页标为《社会工作实务》的“考点”，依据上列备考资料对该科目教材相应章节的整理；"
-                      "备考时请以当年考试大纲和指定教材为准。",
+    "备考时请以当年考试大纲和指定教材为准。",
 }
 
 
@@ -24,13 +24,24 @@ def references():
 def _tool_targets():
     """Every tool a page may point to, by kind and id: one source of truth for the links."""
     from macros import checklists, instruments, quiz
+
     targets = {f"scale:{i}": (f"scales/{i}.md", spec["names"]["abbr"]) for i, spec in instruments.load_all().items()}
-    targets.update({f"checklist:{i}": (f"practice/checklists/{i}.md", spec["title"])
-                    for i, spec in checklists.load_all().items() if i != "case_record"})
+    targets.update(
+        {
+            f"checklist:{i}": (f"practice/checklists/{i}.md", spec["title"])
+            for i, spec in checklists.load_all().items()
+            if i != "case_record"
+        }
+    )
     targets.update({f"practice:{c}": (f"{c}/exercises.md", f"{name}·本章练习") for c, name in quiz.CHAPTERS.items()})
-    targets.update({"tool:navigator": ("practice/navigator.md", "个案流程导航"),
-                    "tool:case-record": ("practice/case-record.md", "个案记录表"),
-                    "tool:drills": ("exam/drills.md", "技巧辨析"), "tool:mock": ("exam/mock.md", "模拟考试")})
+    targets.update(
+        {
+            "tool:navigator": ("practice/navigator.md", "个案流程导航"),
+            "tool:case-record": ("practice/case-record.md", "个案记录表"),
+            "tool:drills": ("exam/drills.md", "技巧辨析"),
+            "tool:mock": ("exam/mock.md", "模拟考试"),
+        }
+    )
     return targets
 
 

@@ -20,44 +20,94 @@ from macros.pages import page_src
 INSTRUMENT_DIR = DATA / "instruments"
 # Every calculator the site ships, in the order of the index table.
 IDS = (
-    "phq9", "gad7", "nccn_dt",
-    "family_apgar", "csi", "zbi22",
-    "ssrs", "mspss", "osss3",
-    "brs", "cdrisc25", "cdrisc10",
-    "barthel", "kps", "ecog", "ppsv2", "esasr",
+    "phq9",
+    "gad7",
+    "nccn_dt",
+    "family_apgar",
+    "csi",
+    "zbi22",
+    "ssrs",
+    "mspss",
+    "osss3",
+    "brs",
+    "cdrisc25",
+    "cdrisc10",
+    "barthel",
+    "kps",
+    "ecog",
+    "ppsv2",
+    "esasr",
 )
 TOPICS = ("情绪筛查", "家庭与照顾", "社会支持", "抗逆力", "功能与症状")
 
 FIELDS = {
-    "id": (str, True), "version": (str, True), "names": (dict, True), "topic": (str, True),
-    "summary": (str, True), "licence": (dict, True), "citations": (list, True),
-    "validation_zh": (str, True), "wording_note": (str, False), "use_when": (list, True),
-    "not_when": (list, True), "instructions": (str, True), "items": (list, True),
-    "reverse": (list, False), "subscales": (list, False), "scoring": (dict, True),
-    "bands": (list, False), "no_band_reason": (str, False), "flags": (list, False),
-    "higher_is_better": (bool, True), "red_flags": (list, False), "hand_scoring": (str, True),
-    "conflicts": (list, False), "problem_list": (dict, False),
+    "id": (str, True),
+    "version": (str, True),
+    "names": (dict, True),
+    "topic": (str, True),
+    "summary": (str, True),
+    "licence": (dict, True),
+    "citations": (list, True),
+    "validation_zh": (str, True),
+    "wording_note": (str, False),
+    "use_when": (list, True),
+    "not_when": (list, True),
+    "instructions": (str, True),
+    "items": (list, True),
+    "reverse": (list, False),
+    "subscales": (list, False),
+    "scoring": (dict, True),
+    "bands": (list, False),
+    "no_band_reason": (str, False),
+    "flags": (list, False),
+    "higher_is_better": (bool, True),
+    "red_flags": (list, False),
+    "hand_scoring": (str, True),
+    "conflicts": (list, False),
+    "problem_list": (dict, False),
 }
 NAME_FIELDS = {"zh": (str, True), "en": (str, True), "abbr": (str, True)}
 LICENCE_FIELDS = {"kind": (str, True), "text": (str, True)}
 SCORING_FIELDS = {
-    "method": (str, True), "decimals": (int, False), "total_label": (str, True), "unit": (str, False),
+    "method": (str, True),
+    "decimals": (int, False),
+    "total_label": (str, True),
+    "unit": (str, False),
     "missing": (dict, True),
 }
 MISSING_FIELDS = {"rule": (str, True), "min_answered": (int, False), "source": (str, True), "text": (str, True)}
-BAND_FIELDS = {"min": (object, True), "max": (object, True), "label": (str, True), "source": (str, True),
-               "next_step": (str, True)}
-FLAG_FIELDS = {"id": (str, True), "items": (list, True), "at_least": (int, True), "source": (str, True),
-               "summary": (str, True), "note": (str, True), "follow_up": (dict, False)}
+BAND_FIELDS = {
+    "min": (object, True),
+    "max": (object, True),
+    "label": (str, True),
+    "source": (str, True),
+    "next_step": (str, True),
+}
+FLAG_FIELDS = {
+    "id": (str, True),
+    "items": (list, True),
+    "at_least": (int, True),
+    "source": (str, True),
+    "summary": (str, True),
+    "note": (str, True),
+    "follow_up": (dict, False),
+}
 # A red flag is a sentence, or {text, follow_up} when it should lead straight to a tool or page.
 RED_FLAG_FIELDS = {"text": (str, True), "follow_up": (dict, False)}
 # Where to go next when a flag is raised: a docs-relative page (optionally #anchor) and its link text.
 FOLLOW_UP_FIELDS = {"target": (str, True), "label": (str, True)}
 FOLLOW_UP_TARGET = re.compile(r"^(?!/)(?!.*(^|/)\.\.(/|$))[A-Za-z0-9_\-/.]+\.md(#[^\s#]+)?$")
 DOCS = DATA.parent / "docs"
-ITEM_FIELDS = {"key": (str, True), "text": (str, False), "lead": (str, False), "options": (list, False),
-               "range": (dict, False), "anchors": (list, False), "checkboxes": (list, False),
-               "optional": (bool, False)}
+ITEM_FIELDS = {
+    "key": (str, True),
+    "text": (str, False),
+    "lead": (str, False),
+    "options": (list, False),
+    "range": (dict, False),
+    "anchors": (list, False),
+    "checkboxes": (list, False),
+    "optional": (bool, False),
+}
 SUBSCALE_FIELDS = {"id": (str, True), "name": (str, True), "items": (list, True)}
 PROBLEM_FIELDS = {"intro": (str, True), "categories": (list, True)}
 CATEGORY_FIELDS = {"id": (str, True), "label": (str, True), "hint": (str, True)}
@@ -84,7 +134,11 @@ def _check_follow_up(path, entry, flag):
     check_fields(path, f"{entry}.follow_up", follow, FOLLOW_UP_FIELDS)
     target = follow["target"]
     if not FOLLOW_UP_TARGET.match(target):
-        raise DataFileError(path, f"{entry}.follow_up", f"target “{target}” 应为相对 docs/ 的 .md 路径，可带 #锚点，如 practice/checklists/crisis.md")
+        raise DataFileError(
+            path,
+            f"{entry}.follow_up",
+            f"target “{target}” 应为相对 docs/ 的 .md 路径，可带 #锚点，如 practice/checklists/crisis.md",
+        )
     if not (DOCS / target.partition("#")[0]).is_file():
         raise DataFileError(path, f"{entry}.follow_up", f"target “{target}” 指向的页面不存在")
 
@@ -115,7 +169,7 @@ def _check_record(path, spec):
     for position, item in enumerate(spec["items"], 1):
         entry = f"items 第 {position} 项（key {item.get('key') if isinstance(item, dict) else '?'}）"
         if isinstance(item, dict) and not isinstance(item.get("key"), str):
-            raise DataFileError(path, entry, "key 应为带引号的文本，例如 \"1\"（YAML 中不加引号会变成数字）")
+            raise DataFileError(path, entry, 'key 应为带引号的文本，例如 "1"（YAML 中不加引号会变成数字）')
         check_fields(path, entry, item, ITEM_FIELDS)
     for position, band in enumerate(spec.get("bands") or [], 1):
         check_fields(path, f"bands 第 {position} 档", band, BAND_FIELDS)
@@ -229,8 +283,10 @@ def _choice(spec, item, value, face, label=""):
     lands on the input itself and keyboards and screen readers still see a radio group."""
     name = f"{spec['id']}-{item['key']}"
     text = f"<small>{_e(label)}</small>" if label else ""
-    return (f'<label class="hb-opt"><input type="radio" name="{_e(name)}" value="{value}" {A["item"]}="{_e(item["key"])}">'
-            f"<span><b>{_e(face)}</b>{text}</span></label>")
+    return (
+        f'<label class="hb-opt"><input type="radio" name="{_e(name)}" value="{value}" {A["item"]}="{_e(item["key"])}">'
+        f"<span><b>{_e(face)}</b>{text}</span></label>"
+    )
 
 
 def _option_row(spec, item):
@@ -251,7 +307,9 @@ def _form_item(spec, item):
         out.append(f"<legend>{_e(_legend(item))}</legend>")
         out.append(f'<label><input type="checkbox" {A["item"]}="{_e(key)}" value="none"> 无任何来源</label>')
         for box in item["checkboxes"]:
-            out.append(f'<label><input type="checkbox" {A["item"]}="{_e(key)}" value="{_e(box[:1])}"> {_e(box)}</label>')
+            out.append(
+                f'<label><input type="checkbox" {A["item"]}="{_e(key)}" value="{_e(box[:1])}"> {_e(box)}</label>'
+            )
         out.append("</fieldset>")
     elif "options" in item:
         shape = _option_row(spec, item)
@@ -264,10 +322,14 @@ def _form_item(spec, item):
     elif entry and spec["scoring"]["method"] != "single":
         r = item["range"]
         ident = f"{spec['id']}-{key}"
-        out.append(f'<div class="hb-item hb-item--entry"><label for="{_e(ident)}"><span class="hb-visually-hidden">条目 </span>'
-                   f'{_e(key)}<span class="hb-visually-hidden">（{r["min"]}–{r["max"]}）</span></label>')
-        out.append(f'<input id="{_e(ident)}" type="number" inputmode="numeric" enterkeyhint="next" min="{r["min"]}"'
-                   f' max="{r["max"]}" step="{r.get("step", 1)}" {A["item"]}="{_e(key)}"></div>')
+        out.append(
+            f'<div class="hb-item hb-item--entry"><label for="{_e(ident)}"><span class="hb-visually-hidden">条目 </span>'
+            f'{_e(key)}<span class="hb-visually-hidden">（{r["min"]}–{r["max"]}）</span></label>'
+        )
+        out.append(
+            f'<input id="{_e(ident)}" type="number" inputmode="numeric" enterkeyhint="next" min="{r["min"]}"'
+            f' max="{r["max"]}" step="{r.get("step", 1)}" {A["item"]}="{_e(key)}"></div>'
+        )
     else:
         r = item["range"]
         unit = spec["scoring"].get("unit", "")
@@ -290,8 +352,12 @@ def _form_items(spec):
     """Every item in order; runs of score-entry boxes share one compact grid."""
     out, grid = [], False
     for item in spec["items"]:
-        boxed = (spec["licence"]["kind"] == "entry" and spec["scoring"]["method"] != "single"
-                 and "options" not in item and "checkboxes" not in item)
+        boxed = (
+            spec["licence"]["kind"] == "entry"
+            and spec["scoring"]["method"] != "single"
+            and "options" not in item
+            and "checkboxes" not in item
+        )
         if boxed and not grid:
             out.append('<div class="hb-calc__grid">')
         elif grid and not boxed:
@@ -309,8 +375,10 @@ def _problem_list(spec):
         return []
     out = ['<fieldset class="hb-item hb-problems">', f"<legend>{_e(problems['intro'])}</legend>"]
     for category in problems["categories"]:
-        out.append(f'<label><input type="checkbox" name="{_e(spec["id"])}-problem" value="{_e(category["id"])}">'
-                   f" <span>{_e(category['label'])}<small>：{_e(category['hint'])}</small></span></label>")
+        out.append(
+            f'<label><input type="checkbox" name="{_e(spec["id"])}-problem" value="{_e(category["id"])}">'
+            f" <span>{_e(category['label'])}<small>：{_e(category['hint'])}</small></span></label>"
+        )
     out.append("</fieldset>")
     return out
 
@@ -347,9 +415,11 @@ def calculator_html(spec, here="scales"):
     sid = spec["id"]
     abbr = spec["names"]["abbr"]
     subscale_names = json.dumps({s["id"]: s["name"] for s in spec.get("subscales") or []}, ensure_ascii=False)
-    out = [f'<div class="hb-calc" {A["instrument"]}="{_e(sid)}" data-version="{_e(spec["version"])}"'
-           f' {A["subscales"]}="{_e(subscale_names)}">',
-           f'<form class="hb-calc__form" novalidate data-search-exclude aria-label="{_e(abbr)} 评分表">']
+    out = [
+        f'<div class="hb-calc" {A["instrument"]}="{_e(sid)}" data-version="{_e(spec["version"])}"'
+        f' {A["subscales"]}="{_e(subscale_names)}">',
+        f'<form class="hb-calc__form" novalidate data-search-exclude aria-label="{_e(abbr)} 评分表">',
+    ]
     out += _form_items(spec)
     out += _problem_list(spec)
     out += [
@@ -357,7 +427,8 @@ def calculator_html(spec, here="scales"):
         '<div class="hb-calc__result" aria-live="polite">',
         f'<p {A["result"]}="{R["status"]}">{_e(contract.NOT_RUNNING["calculator"])}</p>',
         '<details class="hb-calc__more">',
-        '<summary><span class="hb-calc__total">' + _e(spec["scoring"]["total_label"])
+        '<summary><span class="hb-calc__total">'
+        + _e(spec["scoring"]["total_label"])
         + f'：<output {A["result"]}="{R["total"]}">—</output> <span {A["result"]}="{R["band"]}"></span></span></summary>',
         f'<div {A["result"]}="{R["subscales"]}"></div>',
         f'<p {A["result"]}="{R["missing"]}"></p>',
@@ -366,13 +437,19 @@ def calculator_html(spec, here="scales"):
         "</div>",
     ]
     for index, band in enumerate(spec.get("bands") or []):
-        out.append(f'<div {A["band_note"]}="{index}" hidden><p><strong>{_e(band["label"])}</strong>：'
-                   f'{_e(band["next_step"])}</p></div>')
+        out.append(
+            f'<div {A["band_note"]}="{index}" hidden><p><strong>{_e(band["label"])}</strong>：'
+            f"{_e(band['next_step'])}</p></div>"
+        )
     for flag in spec.get("flags") or []:
-        out.append(f'<div {A["flag_note"]}="{_e(flag["id"])}" hidden><p>{_e(flag["note"])}{_follow_html(flag, here)}</p></div>')
+        out.append(
+            f'<div {A["flag_note"]}="{_e(flag["id"])}" hidden><p>{_e(flag["note"])}{_follow_html(flag, here)}</p></div>'
+        )
     if spec["scoring"]["missing"]["rule"] == "mean_substitution":
-        out.append(f'<div {A["flag_note"]}="{contract.PRORATED}" hidden><p>有缺答，已按缺项规则补足计分：'
-                   f'{_e(spec["scoring"]["missing"]["text"])}</p></div>')
+        out.append(
+            f'<div {A["flag_note"]}="{contract.PRORATED}" hidden><p>有缺答，已按缺项规则补足计分：'
+            f"{_e(spec['scoring']['missing']['text'])}</p></div>"
+        )
     out += [
         '<div class="hb-calc__actions hb-noprint">',
         f'<button type="button" {A["action"]}="{contract.ACTION["copy"]}">复制结果</button>',
@@ -397,7 +474,7 @@ def _band_table(spec):
     places = rules.decimals(spec)
     unit = spec["scoring"].get("unit", "")
     if not bands:
-        return [f'!!! note "本计算器不给分级"', _indent(_md(spec["no_band_reason"])), ""]
+        return ['!!! note "本计算器不给分级"', _indent(_md(spec["no_band_reason"])), ""]
     rows = ["| 分数 | 分级 | 建议的下一步 |", "| --- | --- | --- |"]
     for band in bands:
         low, high = _number(band["min"], places), _number(band["max"], places)
@@ -415,11 +492,16 @@ def _band_table(spec):
 def _flag_notes(spec, here="scales"):
     out = []
     for flag in spec.get("flags") or []:
-        out += [f'!!! danger "警示：{_e(flag["summary"])}"',
-                _indent(_md(flag["note"]) + f"（来源：{_md(flag['source'])}）" + _follow_md(flag, here)), ""]
+        out += [
+            f'!!! danger "警示：{_e(flag["summary"])}"',
+            _indent(_md(flag["note"]) + f"（来源：{_md(flag['source'])}）" + _follow_md(flag, here)),
+            "",
+        ]
     if spec.get("red_flags"):
-        lines = [f"- {_md(flag['text'])}{_follow_md(flag, here)}" if isinstance(flag, dict) else f"- {_md(flag)}"
-                 for flag in spec["red_flags"]]
+        lines = [
+            f"- {_md(flag['text'])}{_follow_md(flag, here)}" if isinstance(flag, dict) else f"- {_md(flag)}"
+            for flag in spec["red_flags"]
+        ]
         out += ['!!! warning "需要立即关注的情形"', _indent("\n".join(lines)), ""]
     return out
 
@@ -428,8 +510,7 @@ def _scoring_section(spec):
     scoring = spec["scoring"]
     out = ["## 评分方法", "", spec["hand_scoring"].strip(), ""]
     missing = scoring["missing"]
-    out += [f"**缺项处理：** {_md(missing['text'])}", "",
-            f"<small>依据：{_md(missing['source'])}</small>", ""]
+    out += [f"**缺项处理：** {_md(missing['text'])}", "", f"<small>依据：{_md(missing['source'])}</small>", ""]
     if spec.get("reverse"):
         out += [f"**反向计分条目：** 第 {'、'.join(spec['reverse'])} 题。", ""]
     if spec.get("subscales"):
@@ -438,8 +519,11 @@ def _scoring_section(spec):
             out.append(f"| {_md(sub['name'])} | {'、'.join(sub['items'])} |")
         out.append("")
     direction = "分数越高越好" if spec["higher_is_better"] else "分数越高越严重"
-    out += [f"可能的{_md(scoring['total_label'])}范围：{range_text(spec)}（{direction}）。"
-            f"本页评分规则版本 `{spec['version']}`：引用结果时请一并记录。", ""]
+    out += [
+        f"可能的{_md(scoring['total_label'])}范围：{range_text(spec)}（{direction}）。"
+        f"本页评分规则版本 `{spec['version']}`：引用结果时请一并记录。",
+        "",
+    ]
     return out
 
 
@@ -450,7 +534,7 @@ def render(spec, here="scales"):
     direction = "分数越高越好" if spec["higher_is_better"] else "分数越高越严重"
     size = "单项评分" if spec["scoring"]["method"] == "single" else item_count(spec)
     out = [
-        f'{BADGES[licence["kind"]]} 评分规则 `{spec["version"]}` · {_md(names["en"])} · {size} · {direction}',
+        f"{BADGES[licence['kind']]} 评分规则 `{spec['version']}` · {_md(names['en'])} · {size} · {direction}",
         "",
         '!!! abstract "提要"',
         _indent(_md(spec["summary"]) + " 在下方作答即可自动计分；所有计算都在你的设备上完成，不上传任何数据。"),
@@ -461,22 +545,39 @@ def render(spec, here="scales"):
         "",
     ]
     if licence["kind"] == "entry":
-        out += ['??? info "仅录入分值：本站不呈现条目文字"',
-                _indent("本量表受版权保护，本站不呈现条目文字或表格。请使用经授权获得的正式量表，"
-                        "再把分值录入下方。"), ""]
+        out += [
+            '??? info "仅录入分值：本站不呈现条目文字"',
+            _indent("本量表受版权保护，本站不呈现条目文字或表格。请使用经授权获得的正式量表，再把分值录入下方。"),
+            "",
+        ]
     if spec.get("wording_note"):
         out += ['??? note "关于条目措辞"', _indent(_md(spec["wording_note"])), ""]
     out += [f'<p class="hb-calc__instructions">{_e(spec["instructions"])}</p>', "", calculator_html(spec, here), ""]
     out += ["## 结果解读", ""] + _band_table(spec) + _flag_notes(spec, here)
     out += _scoring_section(spec)
     out += batch_section(spec)
-    out += ["## 出处与许可", "", f"**许可：** {_md(licence['text'])}", "", "**文献：**", "",
-            "\n".join(f"{n}. {_md(c)}" for n, c in enumerate(spec["citations"], 1)), "",
-            f"**中文版：** {_md(spec['validation_zh'])}", ""]
+    out += [
+        "## 出处与许可",
+        "",
+        f"**许可：** {_md(licence['text'])}",
+        "",
+        "**文献：**",
+        "",
+        "\n".join(f"{n}. {_md(c)}" for n, c in enumerate(spec["citations"], 1)),
+        "",
+        f"**中文版：** {_md(spec['validation_zh'])}",
+        "",
+    ]
     if spec.get("conflicts"):
-        out += ["## 来源之间的分歧", "", '!!! warning "不同来源的说法不一致"',
-                _indent("本页的选择如下；其他机构或文献可能采用不同的做法，比较结果时请注意。"), "",
-                _indent(_bullets(spec["conflicts"])), ""]
+        out += [
+            "## 来源之间的分歧",
+            "",
+            '!!! warning "不同来源的说法不一致"',
+            _indent("本页的选择如下；其他机构或文献可能采用不同的做法，比较结果时请注意。"),
+            "",
+            _indent(_bullets(spec["conflicts"])),
+            "",
+        ]
     return "\n".join(out) + "\n"
 
 
@@ -489,8 +590,10 @@ def list_table(specs, link):
         spec = specs[sid]
         names = spec["names"]
         size = "单项评分" if spec["scoring"]["method"] == "single" else item_count(spec)
-        rows.append(f"| [{_md(names['zh'])}（{_md(names['abbr'])}）]({link(sid)})<br>{BADGES[spec['licence']['kind']]} "
-                    f"| {_md(spec['topic'])} | {size}，{range_text(spec)} |")
+        rows.append(
+            f"| [{_md(names['zh'])}（{_md(names['abbr'])}）]({link(sid)})<br>{BADGES[spec['licence']['kind']]} "
+            f"| {_md(spec['topic'])} | {size}，{range_text(spec)} |"
+        )
     return "\n".join(rows) + "\n"
 
 

@@ -13,22 +13,67 @@ from macros.datafiles import DATA, DataFileError, check_fields, load_records, lo
 from macros.pages import page_src
 
 DOCS = DATA.parent / "docs"
-CHAPTERS = {"overview": "医务社会工作概论", "process": "通用过程模式", "casework": "个案工作方法",
-            "models": "个案工作模式", "interview": "会谈技巧", "medical": "医务社会工作专题",
-            "hospital": "医院实务", "ethics": "伦理与团队", "palliative": "姑息治疗", "support": "社会支持理论"}
-TECHNIQUES = {"attending": "专注", "listening": "倾听", "empathy": "同理", "encouraging": "鼓励",
-              "clarifying": "澄清", "focusing": "对焦", "summarizing": "摘要", "information": "提供信息",
-              "self_disclosure": "自我披露", "suggestion": "建议", "advice": "忠告", "confrontation": "对质"}
-QUESTION_FIELDS = {"id": (str, True), "type": (str, True), "scenario": (str, False), "stem": (str, True),
-                   "options": (list, True), "section": (str, True), "exam": (str, True)}
+CHAPTERS = {
+    "overview": "医务社会工作概论",
+    "process": "通用过程模式",
+    "casework": "个案工作方法",
+    "models": "个案工作模式",
+    "interview": "会谈技巧",
+    "medical": "医务社会工作专题",
+    "hospital": "医院实务",
+    "ethics": "伦理与团队",
+    "palliative": "姑息治疗",
+    "support": "社会支持理论",
+}
+TECHNIQUES = {
+    "attending": "专注",
+    "listening": "倾听",
+    "empathy": "同理",
+    "encouraging": "鼓励",
+    "clarifying": "澄清",
+    "focusing": "对焦",
+    "summarizing": "摘要",
+    "information": "提供信息",
+    "self_disclosure": "自我披露",
+    "suggestion": "建议",
+    "advice": "忠告",
+    "confrontation": "对质",
+}
+QUESTION_FIELDS = {
+    "id": (str, True),
+    "type": (str, True),
+    "scenario": (str, False),
+    "stem": (str, True),
+    "options": (list, True),
+    "section": (str, True),
+    "exam": (str, True),
+}
 OPTION_FIELDS = {"text": (str, True), "correct": (bool, True), "why": (str, True)}
-DRILL_FIELDS = {"id": (str, True), "scene": (str, True), "client": (str, True), "worker": (str, True),
-                "answer": (str, True), "options": (dict, True), "section": (str, True),
-                "exam": (str, True)}
-EXAM_CODE_FIELDS = {"code": (str, True), "subject": (str, False), "level": (str, False), "chapter": (str, True),
-                    "label": (str, True)}
-PAPER_FIELDS = {"id": (str, True), "name": (str, True), "codes": (list, True), "single": (int, True),
-                "multi": (int, True), "minutes": (int, True)}
+DRILL_FIELDS = {
+    "id": (str, True),
+    "scene": (str, True),
+    "client": (str, True),
+    "worker": (str, True),
+    "answer": (str, True),
+    "options": (dict, True),
+    "section": (str, True),
+    "exam": (str, True),
+}
+EXAM_CODE_FIELDS = {
+    "code": (str, True),
+    "subject": (str, False),
+    "level": (str, False),
+    "chapter": (str, True),
+    "label": (str, True),
+}
+PAPER_FIELDS = {
+    "id": (str, True),
+    "name": (str, True),
+    "codes": (list, True),
+    "single": (int, True),
+    "multi": (int, True),
+    "minutes": (int, True),
+}
 # While the 实务 chapters' questions are still being written, a paper whose pool is too small only warns.
 # Set to True once they are merged: then a short pool fails the build.
 PAPER_POOLS_MUST_BE_FULL = True
@@ -109,7 +154,11 @@ def _check_question(path, question, codes):
     for n, option in enumerate(options, 1):
         check_fields(path, f"{qid} 选项 {n}", option, OPTION_FIELDS)
     if len(options) not in counts:
-        raise DataFileError(path, qid, f"{TYPE_NAMES[question['type']]}题应有 {'或'.join(map(str, sorted(counts)))} 个选项，实际 {len(options)} 个")
+        raise DataFileError(
+            path,
+            qid,
+            f"{TYPE_NAMES[question['type']]}题应有 {'或'.join(map(str, sorted(counts)))} 个选项，实际 {len(options)} 个",
+        )
     correct = sum(o["correct"] for o in options)
     if correct == 0:
         raise DataFileError(path, qid, "没有正确选项")
@@ -143,14 +192,17 @@ def _check_length_cue(questions):
         for q in cued:
             by_file.setdefault(q["file"].name, []).append(q["id"])
         listing = "；".join(f"{name}：{', '.join(ids)}" for name, ids in sorted(by_file.items()))
-        raise DataFileError(DATA / "questions", "单选题（全库）",
-                            f"正确选项是最长选项的题占 {len(cued)}/{len(singles)}（{len(cued) / len(singles):.0%}），"
-                            f"超过上限 {LENGTH_CUE_LIMIT:.0%}：{listing}")
+        raise DataFileError(
+            DATA / "questions",
+            "单选题（全库）",
+            f"正确选项是最长选项的题占 {len(cued)}/{len(singles)}（{len(cued) / len(singles):.0%}），"
+            f"超过上限 {LENGTH_CUE_LIMIT:.0%}：{listing}",
+        )
 
 
 def _bigrams(text):
     text = re.sub(r"[\W_]", "", text)
-    return {text[i:i + 2] for i in range(len(text) - 1)}
+    return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
 def _keys(q):
@@ -176,8 +228,11 @@ def _check_duplicates(items):
     for (i, a), (j, b) in itertools.combinations(enumerate(items), 2):
         score = similarity(a, b, (keys[i], keys[j]))
         if score >= DUPLICATE_THRESHOLD:
-            raise DataFileError(a["file"], a["id"], f"与 {b['file'].name} 的 {b['id']} 几乎重复"
-                                f"（题干与答案的相似度 {score:.2f} ≥ {DUPLICATE_THRESHOLD}）")
+            raise DataFileError(
+                a["file"],
+                a["id"],
+                f"与 {b['file'].name} 的 {b['id']} 几乎重复（题干与答案的相似度 {score:.2f} ≥ {DUPLICATE_THRESHOLD}）",
+            )
 
 
 def load_questions():
@@ -219,13 +274,22 @@ def load_drills():
             raise DataFileError(path, did, "每个选项都要有理由")
         _check_section(path, did, drill["section"])
         _check_sources_not_named(path, did, [drill["scene"], drill["client"], drill["worker"]], pattern)
-        drills.append({
-            "id": did, "type": "single", "chapter": "interview", "exam": drill["exam"], "file": path,
-            "section": drill["section"], "scenario": drill["scene"],
-            "stem": f"{drill['client']}\n{drill['worker']}\n{DRILL_QUESTION}",
-            "options": [{"text": TECHNIQUES[t], "correct": t == drill["answer"], "why": why}
-                        for t, why in sorted(drill["options"].items())],
-        })
+        drills.append(
+            {
+                "id": did,
+                "type": "single",
+                "chapter": "interview",
+                "exam": drill["exam"],
+                "file": path,
+                "section": drill["section"],
+                "scenario": drill["scene"],
+                "stem": f"{drill['client']}\n{drill['worker']}\n{DRILL_QUESTION}",
+                "options": [
+                    {"text": TECHNIQUES[t], "correct": t == drill["answer"], "why": why}
+                    for t, why in sorted(drill["options"].items())
+                ],
+            }
+        )
     _check_duplicates(drills)
     return drills
 
@@ -233,8 +297,10 @@ def load_drills():
 def paper_pool(paper, questions, drills):
     """Ids a paper may draw: 单选 (single questions and drills) and 多选 whose exam code the paper lists."""
     mine = [q for q in questions + drills if q["exam"] in paper["codes"]]
-    return {"single": [q["id"] for q in mine if q["type"] == "single"],
-            "multi": [q["id"] for q in mine if q["type"] == "multi"]}
+    return {
+        "single": [q["id"] for q in mine if q["type"] == "single"],
+        "multi": [q["id"] for q in mine if q["type"] == "multi"],
+    }
 
 
 def paper_shortfall(paper, questions, drills):
@@ -273,15 +339,27 @@ def bundle():
     def public(q):
         page, _, anchor = q["section"].partition("#")
         return {
-            "id": q["id"], "chapter": q["chapter"], "exam": q["exam"], "type": q["type"],
-            "scenario": q.get("scenario", ""), "stem": q["stem"], "options": [o["text"] for o in q["options"]],
+            "id": q["id"],
+            "chapter": q["chapter"],
+            "exam": q["exam"],
+            "type": q["type"],
+            "scenario": q.get("scenario", ""),
+            "stem": q["stem"],
+            "options": [o["text"] for o in q["options"]],
             "section": page[:-3] + ".html" + (f"#{anchor}" if anchor else ""),
-            "key": _hide(q["id"], {"c": [i for i, o in enumerate(q["options"]) if o["correct"]],
-                                   "w": [o["why"] for o in q["options"]]}),
+            "key": _hide(
+                q["id"],
+                {"c": [i for i, o in enumerate(q["options"]) if o["correct"]], "w": [o["why"] for o in q["options"]]},
+            ),
         }
-    return {"chapters": CHAPTERS, "exams": {c: r["label"] for c, r in codes.items()},
-            "papers": [{**paper, "pool": paper_pool(paper, questions, drills)} for paper in papers],
-            "questions": [public(q) for q in questions], "drills": [public(q) for q in drills]}
+
+    return {
+        "chapters": CHAPTERS,
+        "exams": {c: r["label"] for c, r in codes.items()},
+        "papers": [{**paper, "pool": paper_pool(paper, questions, drills)} for paper in papers],
+        "questions": [public(q) for q in questions],
+        "drills": [public(q) for q in drills],
+    }
 
 
 def bundle_files():
@@ -290,8 +368,12 @@ def bundle_files():
     full = bundle()
     files = {"bank.json": full}
     for chapter in CHAPTERS:
-        files[f"set-{chapter}.json"] = {**full, "questions": [q for q in full["questions"] if q["chapter"] == chapter],
-                                        "drills": [], "papers": []}
+        files[f"set-{chapter}.json"] = {
+            **full,
+            "questions": [q for q in full["questions"] if q["chapter"] == chapter],
+            "drills": [],
+            "papers": [],
+        }
     files["set-drills.json"] = {**full, "questions": [], "papers": []}
     return files
 
@@ -308,9 +390,11 @@ def check_anchors(site):
 
 def _root(kind, **attrs):
     extra = "".join(f' data-quiz-{k}="{v}"' for k, v in attrs.items())
-    return (f'<div class="hb-quiz" data-quiz="{kind}"{extra}>'
-            '<p class="hb-quiz__loading">正在加载题目……</p>'
-            '<noscript><p>练习需要 JavaScript。</p></noscript></div>\n')
+    return (
+        f'<div class="hb-quiz" data-quiz="{kind}"{extra}>'
+        '<p class="hb-quiz__loading">正在加载题目……</p>'
+        "<noscript><p>练习需要 JavaScript。</p></noscript></div>\n"
+    )
 
 
 def register(env):
@@ -352,14 +436,20 @@ def register(env):
             counts = [sum(q["type"] == t for q in mine) for t in SHAPES]
             rows.append(f"| {name} | {' | '.join(map(str, counts))} | {len(mine)} |")
         rows.append(f"| 技巧辨析（单选） | {len(drills)} | 0 | 0 | {len(drills)} |")
-        rows += ["", "按考试科目与章节（`exam` 编号）：", "",
-                 "| 科目与章节 | 编号 | 单选 | 多选 | 案例分析 | 技巧辨析 | 合计 |", "| --- | --- | --- | --- | --- | --- | --- |"]
+        rows += [
+            "",
+            "按考试科目与章节（`exam` 编号）：",
+            "",
+            "| 科目与章节 | 编号 | 单选 | 多选 | 案例分析 | 技巧辨析 | 合计 |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
+        ]
         for code, record in codes.items():
             mine = [q for q in questions if q["exam"] == code]
             counts = [sum(q["type"] == t for q in mine) for t in SHAPES]
             drilled = sum(d["exam"] == code for d in drills)
-            rows.append(f"| {record['label']} | `{code}` | {' | '.join(map(str, counts))} | {drilled} | "
-                        f"{len(mine) + drilled} |")
+            rows.append(
+                f"| {record['label']} | `{code}` | {' | '.join(map(str, counts))} | {drilled} | {len(mine) + drilled} |"
+            )
         return "\n".join(rows) + "\n"
 
     @env.macro
@@ -368,6 +458,8 @@ def register(env):
         rows = ["| 试卷 | 单选：题库 / 每卷 | 多选：题库 / 每卷 |", "| --- | --- | --- |"]
         for paper in papers:
             pool = paper_pool(paper, questions, drills)
-            rows.append(f"| {paper['name']} | {len(pool['single'])} / {paper['single']} | "
-                        f"{len(pool['multi'])} / {paper['multi']} |")
+            rows.append(
+                f"| {paper['name']} | {len(pool['single'])} / {paper['single']} | "
+                f"{len(pool['multi'])} / {paper['multi']} |"
+            )
         return "\n".join(rows) + "\n"

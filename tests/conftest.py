@@ -33,8 +33,12 @@ def built_site(runtime):
     if runtime != "micropython" and runtime not in _BUILT:
         _BUILT.add(runtime)
         env = {**os.environ, "HANDBOOK_RUNTIME": runtime, "NO_MKDOCS_2_WARNING": "1"}
-        subprocess.run([str(ROOT / ".venv/bin/mkdocs"), "build", "--strict", "--quiet", "-d", str(directory)],
-                       cwd=ROOT, env=env, check=True)
+        subprocess.run(
+            [str(ROOT / ".venv/bin/mkdocs"), "build", "--strict", "--quiet", "-d", str(directory)],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
         subprocess.run([sys.executable, "-m", "tools.postbuild", str(directory)], cwd=ROOT, env=env, check=True)
     if not (directory / "index.html").exists():
         pytest.fail(f"{directory} 未构建：请用 make test 运行测试")

@@ -42,15 +42,21 @@ def _matches(expected, actual):
     if isinstance(expected, dict):
         return isinstance(actual, dict) and all(k in actual and _matches(v, actual[k]) for k, v in expected.items())
     if isinstance(expected, list):
-        return isinstance(actual, list) and len(expected) == len(actual) and all(
-            _matches(e, a) for e, a in zip(expected, actual, strict=True))
+        return (
+            isinstance(actual, list)
+            and len(expected) == len(actual)
+            and all(_matches(e, a) for e, a in zip(expected, actual, strict=True))
+        )
     if isinstance(expected, bool) or expected is None:
         return actual is expected
     if isinstance(expected, (int, float)):
         if isinstance(actual, dict) and "index" in actual:
             return actual["index"] == expected
-        return isinstance(actual, (int, float)) and not isinstance(actual, bool) and math.isclose(
-            actual, expected, abs_tol=1e-9)
+        return (
+            isinstance(actual, (int, float))
+            and not isinstance(actual, bool)
+            and math.isclose(actual, expected, abs_tol=1e-9)
+        )
     return expected == actual
 
 

@@ -8,8 +8,8 @@ from macros.instruments import load_all
 from tests import golden_walker
 from tests.browser_helpers import engine_ready, result_of, wait_total
 from tests.conftest import built_site
-from tools.browser import PHONE
 from tools import serve
+from tools.browser import PHONE
 
 pytestmark = pytest.mark.browser
 RUNTIMES = ["micropython", "pyodide"]
@@ -40,7 +40,8 @@ def test_browser_walks_every_golden_case(calc_page, runtime_url):
     engine_ready(page, timeout=120000)
     walk = golden_walker.cases()
     assert len(walk) >= 17 * 4
-    replies = page.evaluate("""async (requests) => {
+    replies = page.evaluate(
+        """async (requests) => {
         const { call } = await import(new URL("assets/js/engine.js", window.handbookRoot).href);
         const out = [];
         for (const { fn, args } of requests) {
@@ -48,7 +49,9 @@ def test_browser_walks_every_golden_case(calc_page, runtime_url):
             catch (e) { out.push({ error: e.message }); }
         }
         return out;
-    }""", [request for _, request, _ in walk])
+    }""",
+        [request for _, request, _ in walk],
+    )
     for (where, _, case), reply in zip(walk, replies, strict=True):
         golden_walker.check(f"{runtime} {where}", case, reply)
 
@@ -92,7 +95,9 @@ def test_out_of_range_entry_gets_chinese_message_not_a_number(calc_page):
         root.locator(f"input[data-item='{key}']").fill("3")
     wait_total(page, "cdrisc10", "30", timeout=120000)
     root.locator("input[data-item='4']").fill("9")
-    page.wait_for_function("document.querySelector(\"[data-instrument='cdrisc10'] [data-result='error']\").textContent.length > 0")
+    page.wait_for_function(
+        "document.querySelector(\"[data-instrument='cdrisc10'] [data-result='error']\").textContent.length > 0"
+    )
     expect(root.locator("[data-result='error']")).to_contain_text("第 4 题")
     expect(root.locator("[data-result='total']")).to_have_text("—")
 
@@ -142,7 +147,7 @@ def test_one_worker_survives_instant_navigation(context, page, base_url):
     page.locator("a.md-footer__link--next[href$='gad7.html']").click()
     page.wait_for_url(lambda url: "/scales/gad7.html" in url)
     assert page.evaluate("window.sameDocument === true"), "the click reloaded the page: instant navigation is off"
-    root = click_answers(page, "gad7", {str(i): 3 for i in range(1, 8)})
+    click_answers(page, "gad7", {str(i): 3 for i in range(1, 8)})
     wait_total(page, "gad7", "21")
     assert sum(u.endswith("micropython.wasm") for u in context.requests.urls) == 1
 
@@ -213,20 +218,25 @@ def phq9_at_9(page):
 
 def fire_during_scoring(page, action):
     """Change item 1 to 3 (the form now scores 11) and press a button before that scoring has answered."""
-    page.evaluate("""(action) => {
+    page.evaluate(
+        """(action) => {
         const root = document.querySelector("[data-instrument='phq9']");
         const radio = root.querySelector("input[data-item='1'][value='3']");
         radio.checked = true;
         radio.dispatchEvent(new Event("change", { bubbles: true }));
         root.querySelector(`[data-action='${action}']`).click();
-    }""", action)
+    }""",
+        action,
+    )
 
 
 @pytest.fixture
 def phq9(browser, base_url):
     ctx = browser.new_context(viewport=PHONE, service_workers="block")
     page = ctx.new_page()
-    page.add_init_script("window.__copied = []; navigator.clipboard.writeText = async (t) => { window.__copied.push(t); };")
+    page.add_init_script(
+        "window.__copied = []; navigator.clipboard.writeText = async (t) => { window.__copied.push(t); };"
+    )
     page.goto(base_url + "scales/phq9.html")
     engine_ready(page)
     yield page
@@ -305,8 +315,11 @@ def random_answer_sets(spec, count, rng):
     for _ in range(count):
         answers = {}
         for item in spec["items"]:
-            values = sorted(o["value"] for o in item["options"]) if "options" in item else \
-                list(range(item["range"]["min"], item["range"]["max"] + 1, item["range"].get("step", 1)))
+            values = (
+                sorted(o["value"] for o in item["options"])
+                if "options" in item
+                else list(range(item["range"]["min"], item["range"]["max"] + 1, item["range"].get("step", 1)))
+            )
             roll = rng.random()
             if roll < 0.1:
                 continue
@@ -329,14 +342,17 @@ def test_unicode_spaces_score_the_same_in_cpython_and_the_browser(page, base_url
     specs = load_all()
     for ident, spec in sorted(specs.items()):
         sets = random_answer_sets(spec, per_instrument, rng)
-        got = page.evaluate("""async ([id, sets]) => {
+        got = page.evaluate(
+            """async ([id, sets]) => {
             const out = [];
             for (const answers of sets) {
                 try { out.push({ ok: await window.calculators.score(id, answers) }); }
                 catch (e) { out.push({ error: e.message }); }
             }
             return out;
-        }""", [ident, sets])
+        }""",
+            [ident, sets],
+        )
         for answers, browser_result in zip(sets, got, strict=True):
             try:
                 expected = {"ok": scoring.score(spec, answers)}

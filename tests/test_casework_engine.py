@@ -28,33 +28,90 @@ def _cases():
         ("referral: outside area only", "intake", ["outside_area"], "allowed", "ok", []),
         ("referral: both situations", "intake", ["outside_scope", "outside_area"], "allowed", "ok", []),
         ("referral: nothing ticked", "intake", [], "not_allowed", "stop", []),
-        ("referral: intake work done, no situation", "intake",
-         ["request", "intake", "relationship", "referral_checked"], "not_allowed", "stop", []),
+        (
+            "referral: intake work done, no situation",
+            "intake",
+            ["request", "intake", "relationship", "referral_checked"],
+            "not_allowed",
+            "stop",
+            [],
+        ),
         # 服务计划：缺哪几项就点名哪几项。
         ("plan: everything", "service_plan", PLAN_CONTENTS + PLAN_REQUIREMENTS, "complete", "ok", []),
-        ("plan: theory and timeframe missing", "service_plan",
-         [i for i in PLAN_CONTENTS if i not in ("theory", "timeframe")] + PLAN_REQUIREMENTS,
-         "incomplete", "stop", ["theory", "timeframe"]),
-        ("plan: only contact missing", "service_plan", PLAN_CONTENTS[:-1] + PLAN_REQUIREMENTS,
-         "incomplete", "stop", ["contact"]),
-        ("plan: a content and a requirement missing", "service_plan",
-         PLAN_CONTENTS[1:] + PLAN_REQUIREMENTS[:-1], "incomplete", "stop", ["basic_info", "know_resources"]),
-        ("plan: contents complete, one requirement open", "service_plan",
-         PLAN_CONTENTS + [i for i in PLAN_REQUIREMENTS if i != "know_self"], "requirements_open", "warn", ["know_self"]),
+        (
+            "plan: theory and timeframe missing",
+            "service_plan",
+            [i for i in PLAN_CONTENTS if i not in ("theory", "timeframe")] + PLAN_REQUIREMENTS,
+            "incomplete",
+            "stop",
+            ["theory", "timeframe"],
+        ),
+        (
+            "plan: only contact missing",
+            "service_plan",
+            PLAN_CONTENTS[:-1] + PLAN_REQUIREMENTS,
+            "incomplete",
+            "stop",
+            ["contact"],
+        ),
+        (
+            "plan: a content and a requirement missing",
+            "service_plan",
+            PLAN_CONTENTS[1:] + PLAN_REQUIREMENTS[:-1],
+            "incomplete",
+            "stop",
+            ["basic_info", "know_resources"],
+        ),
+        (
+            "plan: contents complete, one requirement open",
+            "service_plan",
+            PLAN_CONTENTS + [i for i in PLAN_REQUIREMENTS if i != "know_self"],
+            "requirements_open",
+            "warn",
+            ["know_self"],
+        ),
         ("plan: nothing ticked", "service_plan", [], "incomplete", "stop", PLAN_CONTENTS + PLAN_REQUIREMENTS),
         # 结案：没有情形不能结案；有情形但处置未完成要点名；全部完成才可以结案。
         ("closure: nothing ticked", "closing", [], "no_situation", "stop", []),
-        ("closure: steps and form done but no situation", "closing", STEPS + ["tell_directly"], "no_situation", "stop", []),
-        ("closure: two steps left", "closing", ["goals_met", "notify_early", "consolidate"],
-         "steps_remaining", "warn", ["explore_factors", "feelings_follow_up"]),
-        ("closure: last step left", "closing", ["can_cope"] + STEPS[:-1], "steps_remaining", "warn", ["feelings_follow_up"]),
-        ("closure: all situations, all steps, a form", "closing", SITUATIONS + STEPS + ["longer_intervals"], "ready", "ok", []),
+        (
+            "closure: steps and form done but no situation",
+            "closing",
+            STEPS + ["tell_directly"],
+            "no_situation",
+            "stop",
+            [],
+        ),
+        (
+            "closure: two steps left",
+            "closing",
+            ["goals_met", "notify_early", "consolidate"],
+            "steps_remaining",
+            "warn",
+            ["explore_factors", "feelings_follow_up"],
+        ),
+        (
+            "closure: last step left",
+            "closing",
+            ["can_cope"] + STEPS[:-1],
+            "steps_remaining",
+            "warn",
+            ["feelings_follow_up"],
+        ),
+        (
+            "closure: all situations, all steps, a form",
+            "closing",
+            SITUATIONS + STEPS + ["longer_intervals"],
+            "ready",
+            "ok",
+            [],
+        ),
     ]
     for situation in SITUATIONS:
         cases.append(("closure: %s, all steps" % situation, "closing", [situation] + STEPS, "ready", "ok", []))
         cases.append(("closure: %s, no steps" % situation, "closing", [situation], "steps_remaining", "warn", STEPS))
-        cases.append(("closure: %s, forms only" % situation, "closing", [situation] + FORMS,
-                      "steps_remaining", "warn", STEPS))
+        cases.append(
+            ("closure: %s, forms only" % situation, "closing", [situation] + FORMS, "steps_remaining", "warn", STEPS)
+        )
     return cases
 
 
@@ -125,7 +182,9 @@ def test_ready_reminds_forms_and_follow_up(specs):
 
 def test_messages_give_counts_and_missing_gives_texts(specs):
     plan = specs["service_plan"]
-    result = evaluate(plan, state(plan, [i for i in PLAN_CONTENTS + PLAN_REQUIREMENTS if i not in ("theory", "know_self")]))
+    result = evaluate(
+        plan, state(plan, [i for i in PLAN_CONTENTS + PLAN_REQUIREMENTS if i not in ("theory", "know_self")])
+    )
     assert "7 项基本内容还缺 1 项" in result["message"] and "另有 1 项" in result["message"]
     assert result["missing"] == [text_of(plan, "theory"), text_of(plan, "know_self")]
     closing = specs["closing"]
@@ -140,19 +199,22 @@ def test_fields_are_accepted_and_do_not_change_the_decision(specs):
     assert evaluate(spec, state(spec, ["goals_met"] + STEPS, notes))["status"] == "ready"
 
 
-@pytest.mark.parametrize("bad_state, words", [
-    ({"checks": {"no_such_item": True}}, ["no_such_item"]),
-    ({"checks": {"outside_scope": "yes"}}, ["outside_scope", "true 或 false"]),
-    ({"checks": {"outside_scope": 1}}, ["outside_scope"]),
-    ({"checks": {"outside_scope": None}}, ["outside_scope"]),
-    ({"fields": {"request_summary": 5}}, ["request_summary", "文字"]),
-    ({"fields": {"no_such_field": "x"}}, ["no_such_field"]),
-    ({"checks": ["outside_scope"]}, ["checks"]),
-    ({"fields": "x"}, ["fields"]),
-    ({"checks": {}, "case": "A"}, ["case"]),
-    (["outside_scope"], ["映射"]),
-    (None, ["映射"]),
-])
+@pytest.mark.parametrize(
+    "bad_state, words",
+    [
+        ({"checks": {"no_such_item": True}}, ["no_such_item"]),
+        ({"checks": {"outside_scope": "yes"}}, ["outside_scope", "true 或 false"]),
+        ({"checks": {"outside_scope": 1}}, ["outside_scope"]),
+        ({"checks": {"outside_scope": None}}, ["outside_scope"]),
+        ({"fields": {"request_summary": 5}}, ["request_summary", "文字"]),
+        ({"fields": {"no_such_field": "x"}}, ["no_such_field"]),
+        ({"checks": ["outside_scope"]}, ["checks"]),
+        ({"fields": "x"}, ["fields"]),
+        ({"checks": {}, "case": "A"}, ["case"]),
+        (["outside_scope"], ["映射"]),
+        (None, ["映射"]),
+    ],
+)
 def test_invalid_state_raises(specs, bad_state, words):
     with pytest.raises(CaseworkError) as info:
         evaluate(specs["intake"], bad_state)
@@ -182,5 +244,15 @@ def test_spec_without_marked_items_raises(specs):
 
 def test_decision_table_matches_the_data(specs):
     used = sorted({s["decision"] for s in specs.values() if s.get("decision")})
-    assert used == casework.decision_ids() == ["closure_readiness", "crisis_response", "discharge_readiness",
-                                               "plan_completeness", "referral", "resource_finder"]
+    assert (
+        used
+        == casework.decision_ids()
+        == [
+            "closure_readiness",
+            "crisis_response",
+            "discharge_readiness",
+            "plan_completeness",
+            "referral",
+            "resource_finder",
+        ]
+    )

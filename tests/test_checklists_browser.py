@@ -1,6 +1,7 @@
 """Checklists and the case navigator in Chromium: saved per case in this browser only, moved by file."""
 
 import json
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -31,8 +32,11 @@ def checklist(page, cid):
 def shows_decision(page, specs, cid, checks):
     """Wait until the page shows the decision CPython's engine gives for the same ticks."""
     expected = casework.evaluate(specs[cid], {"checks": checks, "fields": {}})
-    page.wait_for_function("([cid, m]) => document.querySelector(`[data-checklist=${cid}] [data-checklist-result]`).textContent.includes(m)",
-                           arg=[cid, expected["message"]], timeout=60000)
+    page.wait_for_function(
+        "([cid, m]) => document.querySelector(`[data-checklist=${cid}] [data-checklist-result]`).textContent.includes(m)",
+        arg=[cid, expected["message"]],
+        timeout=60000,
+    )
     return expected
 
 
@@ -51,7 +55,9 @@ def test_tick_reload_persists_and_decision_matches_engine(page, base_url, specs)
 def test_closure_helper_names_remaining_steps(page, base_url, specs):
     page.goto(base_url + "practice/checklists/closing.html")
     root = checklist(page, "closing")
-    situation = next(i["id"] for g in specs["closing"]["groups"] for i in g["items"] if i.get("role") == "closing_situation")
+    situation = next(
+        i["id"] for g in specs["closing"]["groups"] for i in g["items"] if i.get("role") == "closing_situation"
+    )
     root.locator(f"[data-check='{situation}']").check()
     expected = shows_decision(page, specs, "closing", {situation: True})
     assert expected["missing"], "with no handling step done, steps must remain"
@@ -99,11 +105,18 @@ def test_export_import_round_trip_clear_and_corrupt_refused(page, base_url, spec
     assert saved["data"]["cases"]["7床"]["checklists"]["intake"]["fields"]["request_summary"] == "希望申请大病救助"
 
     before = page.evaluate(f"localStorage.getItem('{CASES_KEY}')")
-    for name, payload in [("bad.json", b"\x00\x01 not json"),
-                          ("other.json", json.dumps({"app": "someone-else", "kind": "cases", "format": 1, "data": {}}).encode()),
-                          ("newer.json", json.dumps(dict(saved, format=2)).encode())]:
-        page.set_input_files(".hb-cases__panel [data-data='import']", files=[{"name": name, "mimeType": "application/json", "buffer": payload}])
-        page.wait_for_function("document.querySelector('.hb-cases__panel .hb-data__message').textContent.includes('导入失败')")
+    for name, payload in [
+        ("bad.json", b"\x00\x01 not json"),
+        ("other.json", json.dumps({"app": "someone-else", "kind": "cases", "format": 1, "data": {}}).encode()),
+        ("newer.json", json.dumps(dict(saved, format=2)).encode()),
+    ]:
+        page.set_input_files(
+            ".hb-cases__panel [data-data='import']",
+            files=[{"name": name, "mimeType": "application/json", "buffer": payload}],
+        )
+        page.wait_for_function(
+            "document.querySelector('.hb-cases__panel .hb-data__message').textContent.includes('导入失败')"
+        )
         page.evaluate("document.querySelector('.hb-cases__panel .hb-data__message').textContent = ''")
         assert page.evaluate(f"localStorage.getItem('{CASES_KEY}')") == before, name
 
@@ -113,10 +126,14 @@ def test_export_import_round_trip_clear_and_corrupt_refused(page, base_url, spec
     expect(checklist(page, "intake").locator(f"[data-check='{item}']")).not_to_be_checked()
 
     page.set_input_files(".hb-cases__panel [data-data='import']", str(exported))
-    page.wait_for_function("document.querySelector('.hb-cases__panel .hb-data__message').textContent.includes('已导入')")
+    page.wait_for_function(
+        "document.querySelector('.hb-cases__panel .hb-data__message').textContent.includes('已导入')"
+    )
     page.select_option("#hb-case-pick", "7床")
     page.wait_for_function(f"document.querySelector(\"[data-checklist='intake'] [data-check='{item}']\").checked")
-    expect(checklist(page, "intake").locator("textarea[data-field='request_summary']")).to_have_value("希望申请大病救助")
+    expect(checklist(page, "intake").locator("textarea[data-field='request_summary']")).to_have_value(
+        "希望申请大病救助"
+    )
 
 
 def test_checklist_works_offline_after_one_visit(browser, base_url, specs):
@@ -136,7 +153,8 @@ def seeded(browser, raw, extra_script=""):
     ctx = browser.new_context(viewport=PHONE, service_workers="block", locale="zh-CN")
     ctx.add_init_script(
         "if (!sessionStorage.getItem('seeded')) { sessionStorage.setItem('seeded', '1'); localStorage.setItem(%s, %s); }%s"
-        % (json.dumps(LEGACY), json.dumps(raw), extra_script))
+        % (json.dumps(LEGACY), json.dumps(raw), extra_script)
+    )
     return ctx, ctx.new_page()
 
 
@@ -149,11 +167,14 @@ def tick_and_decide(page, specs, item="outside_scope"):
     shows_decision(page, specs, "intake", {item: True})
 
 
-@pytest.mark.parametrize("raw, said", [
-    ('{"format":1,"current":"A","cases":{"A":{"checklists":{"intake":{"checks":{"outside_area":tr', "已损坏"),
-    (json.dumps({"format": 2, "current": "A", "cases": {"A": {"checklists": {}}}}), "更新的版本"),
-    (json.dumps({"format": 1, "current": "A", "cases": []}), "格式损坏"),
-])
+@pytest.mark.parametrize(
+    "raw, said",
+    [
+        ('{"format":1,"current":"A","cases":{"A":{"checklists":{"intake":{"checks":{"outside_area":tr', "已损坏"),
+        (json.dumps({"format": 2, "current": "A", "cases": {"A": {"checklists": {}}}}), "更新的版本"),
+        (json.dumps({"format": 1, "current": "A", "cases": []}), "格式损坏"),
+    ],
+)
 def test_unreadable_store_is_set_aside_said_and_never_overwritten(browser, base_url, specs, raw, said):
     """Issue 13.1: damaged or future-format storage was treated as empty and the first tick wiped it."""
     ctx, page = seeded(browser, raw)
@@ -167,7 +188,7 @@ def test_unreadable_store_is_set_aside_said_and_never_overwritten(browser, base_
     assert kept_anywhere(page, raw), "the original text was overwritten"
     with page.expect_download() as download:
         notice.get_by_role("button", name="下载原内容").click()
-    assert open(download.value.path(), encoding="utf-8").read() == raw
+    assert Path(download.value.path()).read_text(encoding="utf-8") == raw
     ctx.close()
 
 
@@ -186,8 +207,10 @@ def test_case_stored_as_text_does_not_stop_the_checklists(browser, base_url, spe
 
 def test_storage_full_keeps_the_right_decision_and_says_so_once(browser, base_url, specs):
     """Issue 13.1: a full storage threw before the decision: "不应转介" stood where "可以转介" was right."""
-    full = ("Storage.prototype.setItem = function () {"
-            " throw new DOMException('The quota has been exceeded.', 'QuotaExceededError'); };")
+    full = (
+        "Storage.prototype.setItem = function () {"
+        " throw new DOMException('The quota has been exceeded.', 'QuotaExceededError'); };"
+    )
     ctx, page = seeded(browser, json.dumps({"format": 1, "current": "A", "cases": {}}), full)
     page.goto(base_url + "practice/checklists/intake.html")
     root = checklist(page, "intake")
@@ -201,8 +224,10 @@ def test_storage_full_keeps_the_right_decision_and_says_so_once(browser, base_ur
 
 
 def import_cases(page, payload, name="cases.json"):
-    page.set_input_files(".hb-cases__panel [data-data='import']",
-                         files=[{"name": name, "mimeType": "application/json", "buffer": payload}])
+    page.set_input_files(
+        ".hb-cases__panel [data-data='import']",
+        files=[{"name": name, "mimeType": "application/json", "buffer": payload}],
+    )
 
 
 def envelope(cases):
@@ -215,10 +240,12 @@ def test_case_import_merges_and_asks_before_replacing(page, base_url, specs):
     new_case(page, "3床-A")
     checklist(page, "intake").locator("[data-check='outside_scope']").check()
     page.wait_for_function(f"(localStorage.getItem('{CASES_KEY}') || '').includes('outside_scope')")
-    incoming = envelope({
-        "3床-A": {"checklists": {"intake": {"checks": {"outside_area": True}, "fields": {}}}},
-        "5床-B": {"checklists": {}},
-    })
+    incoming = envelope(
+        {
+            "3床-A": {"checklists": {"intake": {"checks": {"outside_area": True}, "fields": {}}}},
+            "5床-B": {"checklists": {}},
+        }
+    )
     asked = []
     page.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
     import_cases(page, json.dumps(incoming, ensure_ascii=False).encode())
@@ -235,15 +262,34 @@ def test_case_import_merges_and_asks_before_replacing(page, base_url, specs):
 ATTACK = "<img src=x onerror=__pwned()>"
 
 
-@pytest.mark.parametrize("name, payload, said", [
-    ("gbk.json", json.dumps(envelope({"甲": {}}), ensure_ascii=False).encode("gbk"), "UTF-8"),
-    ("proto.json", b'{"app":"medical-social-work-handbook","kind":"cases","format":1,"data":{"cases":{"__proto__":{}}}}', "__proto__"),
-    ("dup.json", '{"app":"medical-social-work-handbook","kind":"cases","format":1,"data":{"cases":{"甲":{},"甲":{}}}}'.encode(), "两个"),
-    ("id.json", json.dumps(envelope({"110101199003071234": {}})).encode(), "身份证号"),
-    ("long.json", json.dumps(envelope({"长" * 100000: {}}), ensure_ascii=False).encode(), "太长"),
-    ("deep.json", ('{"app":"medical-social-work-handbook","kind":"cases","format":1,"data":{"cases":{"A":'
-                   + "[" * 5000 + "]" * 5000 + "}}}").encode(), "嵌套"),
-])
+@pytest.mark.parametrize(
+    "name, payload, said",
+    [
+        ("gbk.json", json.dumps(envelope({"甲": {}}), ensure_ascii=False).encode("gbk"), "UTF-8"),
+        (
+            "proto.json",
+            b'{"app":"medical-social-work-handbook","kind":"cases","format":1,"data":{"cases":{"__proto__":{}}}}',
+            "__proto__",
+        ),
+        (
+            "dup.json",
+            '{"app":"medical-social-work-handbook","kind":"cases","format":1,"data":{"cases":{"甲":{},"甲":{}}}}'.encode(),
+            "两个",
+        ),
+        ("id.json", json.dumps(envelope({"110101199003071234": {}})).encode(), "身份证号"),
+        ("long.json", json.dumps(envelope({"长" * 100000: {}}), ensure_ascii=False).encode(), "太长"),
+        (
+            "deep.json",
+            (
+                '{"app":"medical-social-work-handbook","kind":"cases","format":1,"data":{"cases":{"A":'
+                + "[" * 5000
+                + "]" * 5000
+                + "}}}"
+            ).encode(),
+            "嵌套",
+        ),
+    ],
+)
 def test_odd_case_files_are_refused_in_chinese(page, base_url, payload, name, said):
     """Issue 13.5/13.6: GBK imported garbled, __proto__ counted but dropped, ID-number and 1 MB labels accepted,
     deep nesting refused with an English internal message."""
@@ -253,14 +299,22 @@ def test_odd_case_files_are_refused_in_chinese(page, base_url, payload, name, sa
     message = page.locator(".hb-cases__panel .hb-data__message")
     expect(message).to_contain_text("导入失败")
     expect(message).to_contain_text(said)
-    assert not any(c.isascii() and c.isalpha() for c in message.inner_text().replace("UTF-8", "").replace("JSON", "")
-                   .replace("GBK", "").replace("__proto__", "").replace(name, "")), message.inner_text()
+    assert not any(
+        c.isascii() and c.isalpha()
+        for c in message.inner_text()
+        .replace("UTF-8", "")
+        .replace("JSON", "")
+        .replace("GBK", "")
+        .replace("__proto__", "")
+        .replace(name, "")
+    ), message.inner_text()
     assert page.evaluate(f"localStorage.getItem('{CASES_KEY}')") == before
 
 
 def choose_in_page(page, script):
     """Put a file made by `script` (JS returning a File) into the import input, without sending it from Python."""
-    return page.evaluate("""async (script) => {
+    return page.evaluate(
+        """async (script) => {
         const file = await (new Function('return (async () => {' + script + '})()'))();
         const input = document.querySelector('.hb-cases__panel [data-data="import"]');
         const list = new DataTransfer();
@@ -269,7 +323,9 @@ def choose_in_page(page, script):
         const started = performance.now();
         input.dispatchEvent(new Event('change', { bubbles: true }));
         return started;
-    }""", script)
+    }""",
+        script,
+    )
 
 
 def test_oversized_file_is_refused_at_once_naming_the_limit(page, base_url):
@@ -285,10 +341,17 @@ def test_payloads_in_every_imported_field_stay_text(page, base_url):
     """Issue 13.5: everything drawn from stored or imported data is escaped."""
     page.add_init_script("window.__pwned = () => { window.pwned = true; };")
     navigator(page, base_url)
-    incoming = envelope({ATTACK: {"checklists": {
-        "intake": {"checks": {}, "fields": {"request_summary": ATTACK}},
-        ATTACK: {"checks": {ATTACK: True}, "fields": {ATTACK: ATTACK}},
-    }, "updated": "2026-01-01"}})
+    incoming = envelope(
+        {
+            ATTACK: {
+                "checklists": {
+                    "intake": {"checks": {}, "fields": {"request_summary": ATTACK}},
+                    ATTACK: {"checks": {ATTACK: True}, "fields": {ATTACK: ATTACK}},
+                },
+                "updated": "2026-01-01",
+            }
+        }
+    )
     import_cases(page, json.dumps(incoming).encode())
     expect(page.locator(".hb-cases__panel .hb-data__message")).to_contain_text("新增 1 个个案")
     page.select_option("#hb-case-pick", ATTACK)
@@ -301,7 +364,9 @@ def test_payloads_in_every_imported_field_stay_text(page, base_url):
 
 def test_notes_that_look_like_id_or_phone_numbers_are_warned(page, base_url):
     navigator(page, base_url)
-    incoming = envelope({"8床": {"checklists": {"intake": {"checks": {}, "fields": {"request_summary": "家属电话 138 1234 5678"}}}}})
+    incoming = envelope(
+        {"8床": {"checklists": {"intake": {"checks": {}, "fields": {"request_summary": "家属电话 138 1234 5678"}}}}}
+    )
     import_cases(page, json.dumps(incoming, ensure_ascii=False).encode())
     expect(page.locator(".hb-cases__panel .hb-data__message")).to_contain_text("电话号码")
 
@@ -313,7 +378,9 @@ def big_cases_file(megabytes):
     size = 0
     while size < megabytes * 1024 * 1024:
         n += 1
-        cases[f"病区-{n}号"] = {"checklists": {"intake": {"checks": {"outside_scope": True}, "fields": {"request_summary": note}}}}
+        cases[f"病区-{n}号"] = {
+            "checklists": {"intake": {"checks": {"outside_scope": True}, "fields": {"request_summary": note}}}
+        }
         size += len(note.encode()) + 120
     return json.dumps(envelope(cases), ensure_ascii=False).encode(), n
 
@@ -323,7 +390,8 @@ def test_five_megabyte_import_is_checked_in_under_two_seconds(page, base_url, re
     navigator(page, base_url)
     payload, count = big_cases_file(5)
     page.wait_for_function("performance.getEntriesByName('hb-engine-ready').length > 0", timeout=60000)
-    page.evaluate("""(text) => {
+    page.evaluate(
+        """(text) => {
         window.bigFile = new File([text], 'big.json');
         const message = document.querySelector('.hb-cases__panel .hb-data__message');
         new MutationObserver(() => {
@@ -332,7 +400,9 @@ def test_five_megabyte_import_is_checked_in_under_two_seconds(page, base_url, re
             else if (window.checking && !window.checkDone) window.checkDone = performance.now();
             if (text.startsWith('已导入') && !window.importDone) window.importDone = performance.now();
         }).observe(message, { childList: true, characterData: true, subtree: true });
-    }""", payload.decode())
+    }""",
+        payload.decode(),
+    )
     started = choose_in_page(page, "return window.bigFile;")
     page.wait_for_function("window.importDone > 0", timeout=120000)
     expect(page.locator(".hb-cases__panel .hb-data__message")).to_contain_text(f"新增 {count} 个个案")
@@ -340,22 +410,33 @@ def test_five_megabyte_import_is_checked_in_under_two_seconds(page, base_url, re
     seconds = (page.evaluate("window.importDone") - started) / 1000
     record_property("import_5mb_checked_seconds", checked)
     record_property("import_5mb_seconds", seconds)
-    print(f"5 MB import ({len(payload) / 1048576:.1f} MB, {count} cases): checked {checked:.2f} s, saved and shown {seconds:.2f} s")
+    print(
+        f"5 MB import ({len(payload) / 1048576:.1f} MB, {count} cases): checked {checked:.2f} s, saved and shown {seconds:.2f} s"
+    )
     assert checked < 2.0 and seconds < 4.0
 
 
 def test_export_with_a_million_character_note_is_quick(browser, base_url, record_property):
     """Issue 13.4: exporting a store with a 1M-character note took 52 s (2M never finished)."""
     note = "记" * 1_000_000
-    ctx, page = seeded(browser, json.dumps({"format": 1, "current": "长记录", "cases": {"长记录": {"checklists": {
-        "intake": {"checks": {}, "fields": {"request_summary": note}}}}}}, ensure_ascii=False))
+    ctx, page = seeded(
+        browser,
+        json.dumps(
+            {
+                "format": 1,
+                "current": "长记录",
+                "cases": {"长记录": {"checklists": {"intake": {"checks": {}, "fields": {"request_summary": note}}}}},
+            },
+            ensure_ascii=False,
+        ),
+    )
     navigator(page, base_url)
     expect(page.locator("[data-current-case]").first).to_have_text("长记录", timeout=60000)
     started = page.evaluate("performance.now()")
     with page.expect_download(timeout=60000) as download:
         page.get_by_role("button", name="导出个案进度").click()
     seconds = (page.evaluate("performance.now()") - started) / 1000
-    saved = json.loads(open(download.value.path(), encoding="utf-8").read())
+    saved = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
     assert saved["data"]["cases"]["长记录"]["checklists"]["intake"]["fields"]["request_summary"] == note
     record_property("export_1m_note_seconds", seconds)
     print(f"export with a 1M-character note: {seconds:.2f} s")

@@ -15,9 +15,25 @@ from macros.datafiles import DataFileError
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data" / "checklists"
 EXPECTED = {
-    "intake", "assessment", "strengths", "service_plan", "agreement", "session_habits", "intervention",
-    "resource_map", "evaluation", "closing", "follow_up", "family_meeting", "palliative_audit", "online_ethics",
-    "case_record", "group_plan", "crisis", "discharge", "resources",
+    "intake",
+    "assessment",
+    "strengths",
+    "service_plan",
+    "agreement",
+    "session_habits",
+    "intervention",
+    "resource_map",
+    "evaluation",
+    "closing",
+    "follow_up",
+    "family_meeting",
+    "palliative_audit",
+    "online_ethics",
+    "case_record",
+    "group_plan",
+    "crisis",
+    "discharge",
+    "resources",
 }
 
 
@@ -40,7 +56,7 @@ def with_role(spec, role):
 
 def test_every_file_loads_under_its_own_name_and_a_repeated_item_is_refused(specs, tmp_path):
     assert set(specs) == {path.stem for path in DATA.glob("*.yml")}
-    assert EXPECTED <= set(specs), "a checklist the pages embed is missing"
+    assert set(specs) >= EXPECTED, "a checklist the pages embed is missing"
     for spec in specs.values():
         assert spec["stage"] in checklists.STAGES
     for path in DATA.glob("*.yml"):
@@ -89,9 +105,14 @@ def test_list_lengths_match_the_method(specs, label, sid, where, count):
 
 def test_role_items_sit_in_their_own_group(specs):
     """Each decision list is one group, so the page shows it as one block."""
-    for sid, gid, role in [("service_plan", "contents", "plan_content"), ("service_plan", "requirements", "worker_requirement"),
-                           ("closing", "situations", "closing_situation"), ("closing", "steps", "closing_step"),
-                           ("closing", "forms", "closing_form"), ("intake", "referral", "referral_reason")]:
+    for sid, gid, role in [
+        ("service_plan", "contents", "plan_content"),
+        ("service_plan", "requirements", "worker_requirement"),
+        ("closing", "situations", "closing_situation"),
+        ("closing", "steps", "closing_step"),
+        ("closing", "forms", "closing_form"),
+        ("intake", "referral", "referral_reason"),
+    ]:
         assert group(specs[sid], gid)["items"] == with_role(specs[sid], role)
 
 
@@ -100,7 +121,18 @@ def test_resource_map_has_the_five_kinds_and_named_resources(specs):
     kinds = [g["title"].split("：")[0] for g in spec["groups"]]
     assert kinds == ["经济支持", "照顾支持", "信息支持", "精神支持", "社会交往支持"]
     named = "".join(texts(i for g in spec["groups"] for i in g["items"]))
-    for word in ["低保", "大病救助", "廉租房", "公益慈善组织", "义工", "社区服务机构", "家政", "就业", "爱心募捐", "减压小组"]:
+    for word in [
+        "低保",
+        "大病救助",
+        "廉租房",
+        "公益慈善组织",
+        "义工",
+        "社区服务机构",
+        "家政",
+        "就业",
+        "爱心募捐",
+        "减压小组",
+    ]:
         assert word in named, word
     assert {f["group"] for f in spec["fields"]} == {g["id"] for g in spec["groups"]}
 
@@ -127,10 +159,15 @@ def test_group_plan_follows_the_five_periods_and_screens_members(specs):
     assert "e-mzt095" in spec["sources"]
     assert {link["target"].partition("#")[0] for link in spec["links"]} >= {"ethics/groups.md"}
     assert {f["group"] for f in spec["fields"]} <= {g["id"] for g in spec["groups"]}
+
+
 def test_hospital_tools_keep_their_lists_in_one_group_each(specs):
     """The crisis and discharge decisions read roles; each role is one block on the page."""
-    for sid, gid, role in [("crisis", "immediate", "immediate_step"), ("crisis", "after", "follow_step"),
-                           ("discharge", "factors", "risk_factor")]:
+    for sid, gid, role in [
+        ("crisis", "immediate", "immediate_step"),
+        ("crisis", "after", "follow_step"),
+        ("discharge", "factors", "risk_factor"),
+    ]:
         assert group(specs[sid], gid)["items"] == with_role(specs[sid], role)
     indicators = with_role(specs["crisis"], "risk_indicator") + with_role(specs["crisis"], "emergency_indicator")
     assert {i["id"] for i in group(specs["crisis"], "indicators")["items"]} == {i["id"] for i in indicators}
@@ -155,7 +192,7 @@ def test_every_checklist_has_its_page():
             continue
         page = ROOT / "docs" / "practice" / "checklists" / f"{spec['id']}.md"
         text = page.read_text(encoding="utf-8")
-        assert text.startswith(f"# {spec['title']}\n\n!!! abstract \"提要\"\n"), page
+        assert text.startswith(f'# {spec["title"]}\n\n!!! abstract "提要"\n'), page
         assert f'checklist("{spec["id"]}")' in text
         assert "sources(" in text
 
@@ -197,18 +234,21 @@ def _duplicate_across_groups(data):
 def _set(key, value):
     def mutate(data):
         data[key] = value
+
     return mutate
 
 
 def _drop(key):
     def mutate(data):
         del data[key]
+
     return mutate
 
 
 def _link(target):
     def mutate(data):
         data["links"][0]["target"] = target
+
     return mutate
 
 
@@ -260,11 +300,27 @@ BROKEN = [
     ("field in unknown group", "assessment", _field_group, "need_physical", "nowhere"),
     ("bad id", "agreement", lambda d: group(d, "parts")["items"][0].update(id="Goals-1"), "Goals-1", "小写字母"),
     ("order not an integer", "agreement", _set("order", "5"), "agreement", "整数"),
-    ("programme names an unknown situation", "resources",
-     lambda d: d["programmes"][0].update(when_any=["no_such_situation"]), "enrol", "no_such_situation"),
-    ("programme rule-out names a non-situation", "resources",
-     lambda d: d["programmes"][1].update(unless_any=["nowhere"]), "settle", "nowhere"),
-    ("programme without conditions", "resources", lambda d: d["programmes"][0].update(when_any=[]), "enrol", "when_any"),
+    (
+        "programme names an unknown situation",
+        "resources",
+        lambda d: d["programmes"][0].update(when_any=["no_such_situation"]),
+        "enrol",
+        "no_such_situation",
+    ),
+    (
+        "programme rule-out names a non-situation",
+        "resources",
+        lambda d: d["programmes"][1].update(unless_any=["nowhere"]),
+        "settle",
+        "nowhere",
+    ),
+    (
+        "programme without conditions",
+        "resources",
+        lambda d: d["programmes"][0].update(when_any=[]),
+        "enrol",
+        "when_any",
+    ),
     ("programme without a reason", "resources", lambda d: d["programmes"][0].pop("reason"), "enrol", "reason"),
     ("duplicate programme id", "resources", lambda d: d["programmes"][1].update(id="enrol"), "enrol", "重复"),
     ("resource finder without programmes", "resources", _drop("programmes"), "resources", "programmes"),
@@ -374,7 +430,7 @@ def test_checklist_markup_contract(env, specs, sid):
     assert [a["data-check"] for a in boxes] == [i["id"] for g in spec["groups"] for i in g["items"]]
     areas = [a for tag, a, _ in markup.controls if tag == "textarea"]
     assert sorted(a["data-field"] for a in areas) == sorted(f["id"] for f in spec.get("fields") or [])
-    for tag, attrs, inside_label in markup.controls:  # every control labelled
+    for _tag, attrs, inside_label in markup.controls:  # every control labelled
         assert inside_label or attrs.get("id") in markup.label_for, attrs
     assert len(markup.ids) == len(set(markup.ids))
     assert all(i.startswith(f"cl-{sid}-") for i in markup.ids)
@@ -408,8 +464,10 @@ def test_case_record_form(env):
     markup = parse(out)
     assert [r["data-checklist"] for r in markup.roots] == ["case_record"]
     areas = [a for tag, a, _ in markup.controls if tag == "textarea"]
-    assert {"basic", "main_problems", "background", "abilities_resources", "diagnosis"} <= {a["data-field"] for a in areas}
-    for tag, attrs, inside_label in markup.controls:
+    assert {"basic", "main_problems", "background", "abilities_resources", "diagnosis"} <= {
+        a["data-field"] for a in areas
+    }
+    for _tag, attrs, inside_label in markup.controls:
         assert inside_label or attrs.get("id") in markup.label_for, attrs
 
 

@@ -23,8 +23,9 @@ def _required():
 
 
 REQUIRED = _required()
-CHAPTER_PAGES = sorted(str(p.relative_to(Path("docs"))) for p in Path("docs").glob("*/*.md")
-                       if p.parts[1] in quiz.CHAPTERS)
+CHAPTER_PAGES = sorted(
+    str(p.relative_to(Path("docs"))) for p in Path("docs").glob("*/*.md") if p.parts[1] in quiz.CHAPTERS
+)
 
 
 @pytest.mark.parametrize("page, wanted", REQUIRED.items())
@@ -63,8 +64,11 @@ def test_build_stops_on_page_without_sources():
 
 def test_build_stops_on_page_with_a_section_after_sources():
     with pytest.raises(postbuild.PostBuildError, match="最后一节"):
-        postbuild.check_page("support/x.html", '<h1>x</h1><div class="admonition abstract">提要</div>'
-                             '<h2 id="sources">参考来源</h2><h2 id="more">又一节</h2>')
+        postbuild.check_page(
+            "support/x.html",
+            '<h1>x</h1><div class="admonition abstract">提要</div>'
+            '<h2 id="sources">参考来源</h2><h2 id="more">又一节</h2>',
+        )
 
 
 def test_glossary_terms_all_link_into_the_handbook(site_dir):

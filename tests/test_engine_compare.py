@@ -14,9 +14,9 @@ def phq(total_items):
     return {str(i + 1): v for i, v in enumerate(total_items)}
 
 
-PHQ_12 = phq([3, 3, 3, 3, 0, 0, 0, 0, 0])          # 12, 中度
-PHQ_12_ITEM9 = phq([3, 3, 3, 2, 0, 0, 0, 0, 1])    # 12, 中度, item 9 = 1
-PHQ_7 = phq([3, 3, 1, 0, 0, 0, 0, 0, 0])           # 7, 轻度
+PHQ_12 = phq([3, 3, 3, 3, 0, 0, 0, 0, 0])  # 12, 中度
+PHQ_12_ITEM9 = phq([3, 3, 3, 2, 0, 0, 0, 0, 1])  # 12, 中度, item 9 = 1
+PHQ_7 = phq([3, 3, 1, 0, 0, 0, 0, 0, 0])  # 7, 轻度
 
 
 def test_phq9_improvement_crosses_a_band():
@@ -47,7 +47,7 @@ def test_same_band_and_unchanged():
 
 def test_higher_is_better_instruments():
     brs = SPECS["brs"]
-    low = scoring.score(brs, {"1": 2, "2": 4, "3": 3, "4": 4, "5": 3, "6": 1})   # 2.83 低
+    low = scoring.score(brs, {"1": 2, "2": 4, "3": 3, "4": 4, "5": 3, "6": 1})  # 2.83 低
     high = scoring.score(brs, {"1": 5, "2": 1, "3": 4, "4": 2, "5": 4, "6": 2})  # 4.33 高
     out = scoring.compare(brs, low, high)
     assert out["change"] == pytest.approx(1.50) and out["direction"] == "better"
@@ -105,26 +105,47 @@ def test_summary_line_prorated():
 
 def test_summary_line_subscales_and_levels():
     ssrs = SPECS["ssrs"]
-    answers = {"1": 3, "2": 4, "3": 2, "4": 3, "5A": 4, "5B": 3, "5C": 3, "5D": 2, "5E": 1, "6": 2, "7": 3,
-               "8": 2, "9": 3, "10": 2}
+    answers = {
+        "1": 3,
+        "2": 4,
+        "3": 2,
+        "4": 3,
+        "5A": 4,
+        "5B": 3,
+        "5C": 3,
+        "5D": 2,
+        "5E": 1,
+        "6": 2,
+        "7": 3,
+        "8": 2,
+        "9": 3,
+        "10": 2,
+    }
     assert scoring.summary_line(ssrs, scoring.score(ssrs, answers), DATE) == (
-        "SSRS（评分规则 ssrs-1994.1）2026-11-24：总分 37；客观支持 9、主观支持 21、对支持的利用度 7。")
+        "SSRS（评分规则 ssrs-1994.1）2026-11-24：总分 37；客观支持 9、主观支持 21、对支持的利用度 7。"
+    )
     kps = SPECS["kps"]
     assert scoring.summary_line(kps, scoring.score(kps, {"1": 60}), DATE) == (
-        "KPS（评分规则 kps-1949.1）2026-11-24：KPS 60，生活大部分能自理，偶尔需要别人帮助。")
+        "KPS（评分规则 kps-1949.1）2026-11-24：KPS 60，生活大部分能自理，偶尔需要别人帮助。"
+    )
     pps = SPECS["ppsv2"]
     assert scoring.summary_line(pps, scoring.score(pps, {"1": 30}), DATE) == (
-        "PPSv2（评分规则 ppsv2-1996.1）2026-11-24：PPS 30%。")
+        "PPSv2（评分规则 ppsv2-1996.1）2026-11-24：PPS 30%。"
+    )
     brs = SPECS["brs"]
     assert scoring.summary_line(brs, scoring.score(brs, {"1": 3, "2": 3, "3": 3, "4": 3, "5": 3}), DATE) == (
-        "BRS（评分规则 brs-2008.1）2026-11-24：平均分 3.00（缺第 6 题，按其余条目均分补足），正常。")
+        "BRS（评分规则 brs-2008.1）2026-11-24：平均分 3.00（缺第 6 题，按其余条目均分补足），正常。"
+    )
     dt = SPECS["nccn_dt"]
     assert scoring.summary_line(dt, scoring.score(dt, {"1": 4}), DATE) == (
-        "DT（评分规则 nccn_dt-1998.1）2026-11-24：痛苦评分 4，有临床意义的痛苦；≥ 4 分，需进一步评估痛苦来源。")
+        "DT（评分规则 nccn_dt-1998.1）2026-11-24：痛苦评分 4，有临床意义的痛苦；≥ 4 分，需进一步评估痛苦来源。"
+    )
 
 
 def test_summary_line_incomplete_with_flags():
     esas = SPECS["esasr"]
     line = scoring.summary_line(esas, scoring.score(esas, {"1": 8}), DATE)
-    assert line == ("ESAS-r（评分规则 esasr-2011.1）2026-11-24：未完成，缺第 2、3、4、5、6、7、8、9 题，未计总分；"
-                    "至少一项症状 ≥ 4（中度或以上）；至少一项症状 ≥ 7（重度）。")
+    assert line == (
+        "ESAS-r（评分规则 esasr-2011.1）2026-11-24：未完成，缺第 2、3、4、5、6、7、8、9 题，未计总分；"
+        "至少一项症状 ≥ 4（中度或以上）；至少一项症状 ≥ 7（重度）。"
+    )

@@ -11,8 +11,14 @@ ROOT = Path(__file__).resolve().parent.parent
 JS = ROOT / "docs" / "assets" / "js"
 # Scripts that read the contract (handbook.js is a classic script that only lazy-loads these).
 CONTRACT_READERS = ["calculators.js", "checklists.js", "quiz.js", "engine-worker.js", "files.js"]
-PYTHON = [ROOT / "macros" / "instruments.py", ROOT / "macros" / "checklists.py", ROOT / "tools" / "build_hooks.py",
-          ROOT / "engine" / "storage.py", ROOT / "engine" / "quiz.py", ROOT / "engine" / "bridge.py"]
+PYTHON = [
+    ROOT / "macros" / "instruments.py",
+    ROOT / "macros" / "checklists.py",
+    ROOT / "tools" / "build_hooks.py",
+    ROOT / "engine" / "storage.py",
+    ROOT / "engine" / "quiz.py",
+    ROOT / "engine" / "bridge.py",
+]
 
 
 def shared_literals():
@@ -61,8 +67,11 @@ def full_answers(spec, pick):
     for item in spec["items"]:
         if item.get("optional"):
             continue
-        values = sorted(o["value"] for o in item["options"]) if "options" in item else \
-            list(range(item["range"]["min"], item["range"]["max"] + 1, item["range"].get("step", 1)))
+        values = (
+            sorted(o["value"] for o in item["options"])
+            if "options" in item
+            else list(range(item["range"]["min"], item["range"]["max"] + 1, item["range"].get("step", 1)))
+        )
         answers[item["key"]] = values[pick % len(values)]
     return answers
 

@@ -14,9 +14,15 @@ IDS = sorted(SPECS)
 RESULT_KEYS = {"complete", "total", "subscales", "band", "flags", "missing"}
 
 junk = st.one_of(
-    st.none(), st.booleans(), st.integers(-1000, 1000), st.integers(), st.floats(allow_nan=True, allow_infinity=True),
-    st.text(max_size=8), st.sampled_from(["", " ", "3", " 2 ", "2.0", "-1", "1e3", "NaN", "４", "٣"]),
-    st.lists(st.integers(), max_size=2), st.dictionaries(st.text(max_size=2), st.integers(), max_size=2),
+    st.none(),
+    st.booleans(),
+    st.integers(-1000, 1000),
+    st.integers(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=8),
+    st.sampled_from(["", " ", "3", " 2 ", "2.0", "-1", "1e3", "NaN", "４", "٣"]),
+    st.lists(st.integers(), max_size=2),
+    st.dictionaries(st.text(max_size=2), st.integers(), max_size=2),
 )
 
 

@@ -9,8 +9,12 @@ import pytest
 from macros import content
 
 DOCS = Path("docs")
-PAPERS = ("《社会工作综合能力》（初级）个案工作方法", "《社会工作综合能力》（中级）个案工作方法",
-          "《社会工作实务》（初级）第一章 通用过程", "《社会工作实务》（初级）第十三章 医务社会工作")
+PAPERS = (
+    "《社会工作综合能力》（初级）个案工作方法",
+    "《社会工作综合能力》（中级）个案工作方法",
+    "《社会工作实务》（初级）第一章 通用过程",
+    "《社会工作实务》（初级）第十三章 医务社会工作",
+)
 # These chapters follow the slides, the web page, the 2023 paper and the department article: none is exam material.
 NOT_EXAM = ("overview", "palliative", "support")
 # Chapters whose running text once named the handbook's sources by bare code ("s003 特别提醒").
@@ -52,9 +56,10 @@ def test_running_text_names_no_bare_source_code(page):
 
 def _notes(markdown):
     """The exam-basis notes sources() adds to a page with this markdown."""
-    env = SimpleNamespace(page=SimpleNamespace(file=SimpleNamespace(src_uri="casework/intake.md"),
-                                               url="casework/intake/"),
-                          markdown=markdown)
+    env = SimpleNamespace(
+        page=SimpleNamespace(file=SimpleNamespace(src_uri="casework/intake.md"), url="casework/intake/"),
+        markdown=markdown,
+    )
     macros = {}
     env.macro = lambda f: macros.setdefault(f.__name__, f)
     content.register(env)

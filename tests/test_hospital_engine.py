@@ -48,7 +48,9 @@ def test_crisis_without_indicator_says_so_even_when_steps_are_ticked(specs):
         assert "没有勾选任何风险迹象" in result["message"] and "不等于没有风险" in result["message"]
 
 
-@pytest.mark.parametrize("indicator", ["phq9_item9", "says_ideation", "has_plan", "has_means", "past_attempt", "farewell"])
+@pytest.mark.parametrize(
+    "indicator", ["phq9_item9", "says_ideation", "has_plan", "has_means", "past_attempt", "farewell"]
+)
 def test_any_single_indicator_stops_and_names_every_step_in_data_order(specs, indicator):
     spec = specs["crisis"]
     assert indicator in ids(spec, "risk_indicator")
@@ -153,19 +155,22 @@ def test_nothing_ticked_asks_for_the_situation(specs):
     assert (result["status"], result["level"], result["missing"]) == ("no_situation", "warn", [])
 
 
-@pytest.mark.parametrize("ticked, expected", [
-    (["not_insured"], ["enrol"]),
-    (["insured_resident"], ["settle", "critical_illness"]),
-    (["insured_employee"], ["settle", "employee_extra"]),
-    (["dibao_tekun"], ["medical_aid", "charity_projects"]),
-    (["low_income_edge"], ["medical_aid", "dibao_apply"]),
-    (["low_income_edge", "dibao_tekun"], ["medical_aid", "charity_projects"]),
-    (["sudden_hardship"], ["temporary_aid"]),
-    (["child_or_serious"], ["charity_projects"]),
-    (["high_cost"], ["medical_aid", "temporary_aid", "charity_projects", "public_fundraising"]),
-    (["not_insured", "insured_resident"], ["enrol"]),
-    (["not_insured", "out_of_area"], ["enrol"]),
-])
+@pytest.mark.parametrize(
+    "ticked, expected",
+    [
+        (["not_insured"], ["enrol"]),
+        (["insured_resident"], ["settle", "critical_illness"]),
+        (["insured_employee"], ["settle", "employee_extra"]),
+        (["dibao_tekun"], ["medical_aid", "charity_projects"]),
+        (["low_income_edge"], ["medical_aid", "dibao_apply"]),
+        (["low_income_edge", "dibao_tekun"], ["medical_aid", "charity_projects"]),
+        (["sudden_hardship"], ["temporary_aid"]),
+        (["child_or_serious"], ["charity_projects"]),
+        (["high_cost"], ["medical_aid", "temporary_aid", "charity_projects", "public_fundraising"]),
+        (["not_insured", "insured_resident"], ["enrol"]),
+        (["not_insured", "out_of_area"], ["enrol"]),
+    ],
+)
 def test_programmes_follow_the_data_conditions_in_data_order(specs, ticked, expected):
     spec = specs["resources"]
     result = run(spec, ticked)
@@ -192,12 +197,15 @@ def test_no_match_is_said_plainly(specs):
     assert (result["status"], result["level"], result["missing"]) == ("none_matched", "warn", [])
 
 
-@pytest.mark.parametrize("mutate, words", [
-    (lambda s: s.pop("programmes"), ["programmes"]),
-    (lambda s: s["programmes"][0].update(when_any="not_insured"), ["when_any"]),
-    (lambda s: s["programmes"][0].update(when_any=["ghost"]), ["ghost"]),
-    (lambda s: s["programmes"][0].pop("reason"), ["理由"]),
-])
+@pytest.mark.parametrize(
+    "mutate, words",
+    [
+        (lambda s: s.pop("programmes"), ["programmes"]),
+        (lambda s: s["programmes"][0].update(when_any="not_insured"), ["when_any"]),
+        (lambda s: s["programmes"][0].update(when_any=["ghost"]), ["ghost"]),
+        (lambda s: s["programmes"][0].pop("reason"), ["理由"]),
+    ],
+)
 def test_broken_programmes_raise_in_the_engine(specs, mutate, words):
     spec = json.loads(json.dumps(specs["resources"]))
     mutate(spec)

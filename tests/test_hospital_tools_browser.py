@@ -34,7 +34,9 @@ def wait_for_decision(page, specs, cid, item_ids):
     expected = casework.evaluate(specs[cid], {"checks": {i: True for i in item_ids}, "fields": {}})
     page.wait_for_function(
         "([cid, m]) => document.querySelector(`[data-checklist=${cid}] [data-checklist-result]`).textContent.includes(m)",
-        arg=[cid, expected["message"]], timeout=60000)
+        arg=[cid, expected["message"]],
+        timeout=60000,
+    )
     return expected
 
 

@@ -5,7 +5,6 @@ import re
 import shutil
 
 import pytest
-
 import yaml
 
 from engine import contract
@@ -14,8 +13,23 @@ from macros import instruments
 from macros.datafiles import DataFileError
 
 EXPECTED = {
-    "phq9", "gad7", "family_apgar", "csi", "brs", "osss3", "mspss", "ssrs", "barthel", "ecog", "kps",
-    "esasr", "cdrisc25", "cdrisc10", "zbi22", "ppsv2", "nccn_dt",
+    "phq9",
+    "gad7",
+    "family_apgar",
+    "csi",
+    "brs",
+    "osss3",
+    "mspss",
+    "ssrs",
+    "barthel",
+    "ecog",
+    "kps",
+    "esasr",
+    "cdrisc25",
+    "cdrisc10",
+    "zbi22",
+    "ppsv2",
+    "nccn_dt",
 }
 ENTRY_ONLY = {"cdrisc25", "cdrisc10", "zbi22", "ppsv2", "nccn_dt"}
 
@@ -60,10 +74,23 @@ def test_unconfirmed_bands_are_not_shipped(specs):
 
 def test_specified_ranges(specs):
     expected = {
-        "phq9": (0, 27), "gad7": (0, 21), "family_apgar": (0, 10), "csi": (0, 13), "brs": (100, 500),
-        "osss3": (3, 14), "mspss": (12, 84), "ssrs": (12, 66), "barthel": (0, 100), "ecog": (0, 5),
-        "kps": (0, 100), "esasr": (0, 90), "cdrisc25": (0, 100), "cdrisc10": (0, 40), "zbi22": (0, 88),
-        "ppsv2": (0, 100), "nccn_dt": (0, 10),
+        "phq9": (0, 27),
+        "gad7": (0, 21),
+        "family_apgar": (0, 10),
+        "csi": (0, 13),
+        "brs": (100, 500),
+        "osss3": (3, 14),
+        "mspss": (12, 84),
+        "ssrs": (12, 66),
+        "barthel": (0, 100),
+        "ecog": (0, 5),
+        "kps": (0, 100),
+        "esasr": (0, 90),
+        "cdrisc25": (0, 100),
+        "cdrisc10": (0, 40),
+        "zbi22": (0, 88),
+        "ppsv2": (0, 100),
+        "nccn_dt": (0, 10),
     }
     assert {sid: rules.score_range(spec) for sid, spec in specs.items()} == expected
 
@@ -107,84 +134,98 @@ def test_gap_in_lettered_rows(tmp_path):
 def test_overlapping_bands(tmp_path):
     def change(d):
         d["bands"][2]["min"] = 9
+
     _refused(_broken(tmp_path, "phq9", change), "bands 第 3 档", "重叠")
 
 
 def test_gap_between_bands(tmp_path):
     def change(d):
         d["bands"][2]["min"] = 11
+
     _refused(_broken(tmp_path, "phq9", change), "bands 第 3 档", "空档")
 
 
 def test_bands_not_reaching_the_maximum(tmp_path):
     def change(d):
         d["bands"][-1]["max"] = 26
+
     _refused(_broken(tmp_path, "phq9", change), "bands", "覆盖")
 
 
 def test_band_missing_source(tmp_path):
     def change(d):
         del d["bands"][1]["source"]
+
     _refused(_broken(tmp_path, "gad7", change), "bands 第 2 档", "source")
 
 
 def test_band_with_empty_source(tmp_path):
     def change(d):
         d["bands"][0]["source"] = " "
+
     _refused(_broken(tmp_path, "brs", change), "bands 第 1 档", "来源")
 
 
 def test_entry_only_instrument_with_item_text(tmp_path):
     def change(d):
         d["items"][0]["text"] = "某条目的文字"
+
     _refused(_broken(tmp_path, "cdrisc10", change), "key 1", "不得包含条目文字")
 
 
 def test_entry_only_instrument_with_options(tmp_path):
     def change(d):
         d["items"][0] = {"key": "1", "options": [{"value": 0, "label": "a"}, {"value": 1, "label": "b"}]}
+
     _refused(_broken(tmp_path, "nccn_dt", change), "key 1", "不得包含条目文字")
 
 
 def test_duplicate_option_values(tmp_path):
     def change(d):
         d["items"][0]["options"] = [{"value": 0, "label": "是"}, {"value": 0, "label": "否"}]
+
     _refused(_broken(tmp_path, "csi", change), "key 1", "重复")
 
 
 def test_unquoted_item_key(tmp_path):
     def change(d):
         d["items"][0]["key"] = 1
+
     _refused(_broken(tmp_path, "gad7", change), "items 第 1 项", "带引号")
 
 
 def test_missing_licence_text(tmp_path):
     def change(d):
         del d["licence"]["text"]
+
     _refused(_broken(tmp_path, "kps", change), "licence", "text")
 
 
 def test_missing_citations(tmp_path):
     def change(d):
         d["citations"] = []
+
     _refused(_broken(tmp_path, "ecog", change), "citations", "文献")
 
 
 def test_no_bands_needs_a_reason(tmp_path):
     def change(d):
         del d["no_band_reason"]
+
     _refused(_broken(tmp_path, "zbi22", change), "bands", "no_band_reason")
 
 
 def test_missing_rule_needs_a_source(tmp_path):
     def change(d):
         del d["scoring"]["missing"]["source"]
+
     _refused(_broken(tmp_path, "phq9", change), "scoring.missing", "source")
 
 
 def test_id_must_match_file_name(tmp_path):
     def change(d):
         d["id"] = "gad7"
+
     _refused(_broken(tmp_path, "phq9", change), "id", "文件名")
 
 
@@ -218,7 +259,7 @@ def test_rendered_page_follows_the_markup_contract(specs):
         body = instruments.render(spec)
         assert f'<div class="hb-calc" data-instrument="{sid}" data-version="{spec["version"]}"' in body
         start = body.index('<div class="hb-calc"')
-        calc = body[start:body.index("</section>\n</div>", start)]
+        calc = body[start : body.index("</section>\n</div>", start)]
         assert "\n\n" not in calc, f"{sid}: blank line inside the calculator block"
         keys = [item["key"] for item in spec["items"]]
         assert set(re.findall(r'data-item="([^"]+)"', calc)) == set(keys)
@@ -258,16 +299,19 @@ def test_harm_flags_lead_to_the_crisis_checklist(specs):
 def test_follow_up_to_a_missing_page_is_refused(tmp_path):
     def change(d):
         d["flags"][0]["follow_up"] = {"target": "practice/checklists/nope.md", "label": "x"}
+
     _refused(_broken(tmp_path, "phq9", change), "follow_up", "不存在")
 
 
 def test_follow_up_outside_the_docs_is_refused(tmp_path):
     def change(d):
         d["red_flags"][1]["follow_up"]["target"] = "https://example.org/crisis.md"
+
     _refused(_broken(tmp_path, "phq9", change), "red_flags 第 2 项", "相对 docs/")
 
 
 def test_red_flag_mapping_needs_text(tmp_path):
     def change(d):
         d["red_flags"][1].pop("text")
+
     _refused(_broken(tmp_path, "phq9", change), "red_flags 第 2 项", "text")

@@ -8,9 +8,11 @@ import pytest
 from macros.checklists import load_all
 
 pytestmark = pytest.mark.browser
-PAGES = ([f"practice/checklists/{sid}.html" for sid, spec in sorted(load_all().items())
-          if spec.get("kind", "checklist") == "checklist"]
-         + ["practice/navigator.html", "practice/case-record.html"])
+PAGES = [
+    f"practice/checklists/{sid}.html"
+    for sid, spec in sorted(load_all().items())
+    if spec.get("kind", "checklist") == "checklist"
+] + ["practice/navigator.html", "practice/case-record.html"]
 
 # Scroll the whole page in small steps. A control wholly on screen (below the header) must be what a
 # tap at its centre reaches (or part of its label) whenever it lies above the pinned verdict, and the
@@ -71,18 +73,33 @@ def test_verdict_is_one_line_that_opens_on_demand(page, base_url):
     summary.click()
     page.wait_for_function("document.querySelector('[data-checklist-result] details').open")
     assert result.locator("li").first.is_visible()
-    page.locator("[data-checklist] [data-check]").nth(1).evaluate("el => el.click()")  # the open list stays open as ticks change
-    page.wait_for_function("/^缺 \\d+ 项/.test(document.querySelector('[data-checklist-result] summary').textContent)"
-                           " && document.querySelector('[data-checklist-result] details').open")
+    page.locator("[data-checklist] [data-check]").nth(1).evaluate(
+        "el => el.click()"
+    )  # the open list stays open as ticks change
+    page.wait_for_function(
+        "/^缺 \\d+ 项/.test(document.querySelector('[data-checklist-result] summary').textContent)"
+        " && document.querySelector('[data-checklist-result] details').open"
+    )
 
 
 def pdf_pages(page, tmp_path, name):
     pdf = tmp_path / f"{name}.pdf"
     page.pdf(path=str(pdf), format="A4")
-    count = int(next(line.split()[-1] for line in subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True,
-                                                                 check=True).stdout.splitlines() if line.startswith("Pages:")))
-    last = subprocess.run(["pdftotext", "-f", str(count), "-l", str(count), "-layout", str(pdf), "-"],
-                          capture_output=True, text=True, check=True).stdout
+    count = int(
+        next(
+            line.split()[-1]
+            for line in subprocess.run(
+                ["pdfinfo", str(pdf)], capture_output=True, text=True, check=True
+            ).stdout.splitlines()
+            if line.startswith("Pages:")
+        )
+    )
+    last = subprocess.run(
+        ["pdftotext", "-f", str(count), "-l", str(count), "-layout", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     every = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     return count, "".join(last.split()), "".join(every.split())
 
@@ -99,7 +116,9 @@ def test_prints_as_a_paper_form(page, base_url, path, tmp_path):
     assert f"第{count}/{count}页" in last
     assert "社会工作者签名" in last, f"{path}: the last page is blank after the signatures"
     page.emulate_media(media="print")
-    shown = page.evaluate("Array.from(document.querySelectorAll('[data-checklist-result]')).filter(el => el.getClientRects().length).length")
+    shown = page.evaluate(
+        "Array.from(document.querySelectorAll('[data-checklist-result]')).filter(el => el.getClientRects().length).length"
+    )
     assert shown == 0, f"{path}: a blank form lists items as missing"
 
 

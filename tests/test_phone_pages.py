@@ -45,19 +45,25 @@ def test_no_page_runs_off_a_phone_screen(browser, base_url, site_dir):
     assert wide == {}
 
 
-@pytest.mark.parametrize("path, box", [
-    ("interview/empathy.html", ".admonition.abstract"),  # 30 秒速查
-    ("casework/intake.html", ".admonition.abstract"),  # 提要
-    ("scales/phq9.html", ".admonition.danger"),  # 警示
-    ("casework/summary.html", ".admonition"),
-])
+@pytest.mark.parametrize(
+    "path, box",
+    [
+        ("interview/empathy.html", ".admonition.abstract"),  # 30 秒速查
+        ("casework/intake.html", ".admonition.abstract"),  # 提要
+        ("scales/phq9.html", ".admonition.danger"),  # 警示
+        ("casework/summary.html", ".admonition"),
+    ],
+)
 def test_boxes_read_at_body_size(page, base_url, path, box):
     page.goto(base_url + path)
-    sizes = page.evaluate("""(box) => {
+    sizes = page.evaluate(
+        """(box) => {
         const body = getComputedStyle(document.querySelector('.md-content .md-typeset > p')).fontSize;
         const inside = getComputedStyle(document.querySelector(`.md-typeset ${box} p:not(.admonition-title)`)).fontSize;
         return [body, inside];
-    }""", box)
+    }""",
+        box,
+    )
     assert sizes[0] == sizes[1]
 
 
@@ -79,18 +85,31 @@ def test_phone_drawer_shows_the_main_sections(page, base_url, path):
     page.locator("label.md-header__button[for='__drawer']").click()
     page.wait_for_function("document.getElementById('__drawer').checked")
     for name in MAIN_SECTIONS:
-        page.wait_for_function("""(name) => Array.from(document.querySelectorAll('.md-nav--primary .md-nav__link'))
+        page.wait_for_function(
+            """(name) => Array.from(document.querySelectorAll('.md-nav--primary .md-nav__link'))
             .some((el) => {
                 if (el.textContent.trim() !== name) return false;
                 const r = el.getBoundingClientRect();
                 if (r.width === 0 || r.left < 0 || r.right > innerWidth || r.top < 0 || r.bottom > innerHeight) return false;
                 const at = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
                 return el.contains(at) || at === el;
-            })""", arg=name, timeout=5000)
+            })""",
+            arg=name,
+            timeout=5000,
+        )
 
 
-PAGES = ["index.html", "casework/index.html", "interview/empathy.html", "scales/index.html", "scales/phq9.html",
-         "scales/zbi22.html", "practice/checklists/service_plan.html", "practice/navigator.html", "exam/mock.html"]
+PAGES = [
+    "index.html",
+    "casework/index.html",
+    "interview/empathy.html",
+    "scales/index.html",
+    "scales/phq9.html",
+    "scales/zbi22.html",
+    "practice/checklists/service_plan.html",
+    "practice/navigator.html",
+    "exam/mock.html",
+]
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -101,8 +120,10 @@ def test_axe_at_two_widths_in_both_palettes(browser, base_url, viewport, scheme)
     found = {}
     for path in PAGES:
         page.goto(base_url + path, wait_until="networkidle")
-        page.wait_for_function("(s) => document.body.getAttribute('data-md-color-scheme') === s",
-                               arg="slate" if scheme == "dark" else "default")
+        page.wait_for_function(
+            "(s) => document.body.getAttribute('data-md-color-scheme') === s",
+            arg="slate" if scheme == "dark" else "default",
+        )
         page.add_script_tag(path=str(AXE))
         violations = page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']})).violations
             .filter(v => v.impact === 'serious' || v.impact === 'critical')

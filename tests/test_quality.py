@@ -10,10 +10,17 @@ pytestmark = pytest.mark.browser
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 # One page of every kind.
 PAGES = {
-    "home": "index.html", "chapter": "casework/index.html", "technique": "interview/empathy.html",
-    "glossary": "reference/glossary.html", "calculator": "scales/phq9.html", "score-entry": "scales/cdrisc25.html",
-    "checklist": "practice/checklists/closing.html", "navigator": "practice/navigator.html",
-    "practice": "exam/drills.html", "mistakes": "exam/mistakes.html", "mock": "exam/mock.html",
+    "home": "index.html",
+    "chapter": "casework/index.html",
+    "technique": "interview/empathy.html",
+    "glossary": "reference/glossary.html",
+    "calculator": "scales/phq9.html",
+    "score-entry": "scales/cdrisc25.html",
+    "checklist": "practice/checklists/closing.html",
+    "navigator": "practice/navigator.html",
+    "practice": "exam/drills.html",
+    "mistakes": "exam/mistakes.html",
+    "mock": "exam/mock.html",
 }
 SENTINEL = "隐私哨兵Q7"
 
@@ -43,8 +50,17 @@ def unlabeled_controls(page):
         .map(el => el.outerHTML.slice(0, 120))""")
 
 
-@pytest.mark.parametrize("path", ["scales/phq9.html", "scales/zbi22.html", "scales/ssrs.html",
-                                  "practice/navigator.html", "practice/case-record.html", "exam/drills.html"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "scales/phq9.html",
+        "scales/zbi22.html",
+        "scales/ssrs.html",
+        "practice/navigator.html",
+        "practice/case-record.html",
+        "exam/drills.html",
+    ],
+)
 def test_every_control_has_a_label(page, base_url, path):
     page.goto(base_url + path)
     page.wait_for_load_state("networkidle")
@@ -66,7 +82,9 @@ def test_calculator_by_keyboard_alone(page, base_url):
     for item in range(9):
         page.keyboard.press("ArrowDown" if item == 8 else "Space")  # item 9: move to "好几天" (1)
         page.keyboard.press("Tab")
-    page.wait_for_function("document.querySelector(\"[data-instrument='phq9'] [data-result='total']\").textContent === '1'")
+    page.wait_for_function(
+        "document.querySelector(\"[data-instrument='phq9'] [data-result='total']\").textContent === '1'"
+    )
     assert page.locator("[data-flag-note='item9']").is_visible()
 
 
@@ -105,7 +123,9 @@ def test_nothing_typed_leaves_the_device(context, page, base_url):
     engine_ready(page)
     for key in range(1, 11):
         page.locator(f"[data-instrument='cdrisc10'] input[data-item='{key}']").fill("4")
-    page.wait_for_function("document.querySelector(\"[data-instrument='cdrisc10'] [data-result='total']\").textContent === '40'")
+    page.wait_for_function(
+        "document.querySelector(\"[data-instrument='cdrisc10'] [data-result='total']\").textContent === '40'"
+    )
     page.goto(base_url + "practice/navigator.html")
     page.locator("textarea[data-field]").first.fill(SENTINEL)
     page.locator("[data-check]").first.check()

@@ -12,15 +12,22 @@ import yaml
 from macros import quiz
 from macros.datafiles import DataFileError
 
-GOOD = {"id": "cw-900", "type": "single", "stem": "题干（ ）", "section": "casework/intake.md", "exam": "zonghe-casework",
-        "options": [{"text": t, "correct": t == "甲", "why": "理由"} for t in ("甲", "乙", "丙", "丁")]}
+GOOD = {
+    "id": "cw-900",
+    "type": "single",
+    "stem": "题干（ ）",
+    "section": "casework/intake.md",
+    "exam": "zonghe-casework",
+    "options": [{"text": t, "correct": t == "甲", "why": "理由"} for t in ("甲", "乙", "丙", "丁")],
+}
 REAL_EXAM = quiz.DATA / "exam.yml"
 
 
 def write_bank(tmp_path, monkeypatch, *questions, chapter="casework", drills=None):
     (tmp_path / "questions").mkdir(exist_ok=True)
     (tmp_path / "questions" / f"{chapter}.yml").write_text(
-        yaml.safe_dump({"chapter": chapter, "questions": list(questions)}, allow_unicode=True), encoding="utf-8")
+        yaml.safe_dump({"chapter": chapter, "questions": list(questions)}, allow_unicode=True), encoding="utf-8"
+    )
     if not (tmp_path / "exam.yml").exists():
         shutil.copy(REAL_EXAM, tmp_path / "exam.yml")
     (tmp_path / "drills.yml").write_text(yaml.safe_dump({"drills": drills or []}, allow_unicode=True), encoding="utf-8")
@@ -38,28 +45,34 @@ def test_valid_question_loads(tmp_path, monkeypatch):
     assert [q["id"] for q in quiz.load_questions()] == ["cw-900"]
 
 
-@pytest.mark.parametrize("bad, rule", [
-    (variant(options=[{"text": t, "correct": False, "why": "w"} for t in "甲乙丙丁"]), "没有正确选项"),
-    (variant(options=[{"text": t, "correct": True, "why": "w"} for t in "甲乙丙丁"]), "正确选项数不对"),
-    (variant(options=[{"text": "甲", "correct": i == 0, "why": "w"} for i in range(4)]), "选项重复"),
-    (variant(options=[{"text": t, "correct": t == "甲"} for t in "甲乙丙丁"]), "缺少必填字段 “why”"),
-    (variant(options=[{"text": t, "correct": t == "甲", "why": "w"} for t in "甲乙丙"]), "应有 4 个选项"),
-    (variant(section="casework/nowhere.md"), "页面不存在"),
-    (variant(type="essay"), "type 应为"),
-    (variant(type="case"), "scenario"),
-    (variant(type="multi", options=[{"text": t, "correct": t == "甲", "why": "w"} for t in "甲乙丙丁戊"]), "正确选项数不对"),
-    (variant(exam="shiwu-02"), "exam 应为"),
-    (variant(exam=None), "缺少必填字段 “exam”"),
-    # Stems and scenarios never name the handbook's own sources.
-    (variant(stem="课件中把需求分为几个维度（ ）"), "不应提到手册的来源（“课件”）"),
-    (variant(stem="按照 s001 的描述，下列说法正确的是（ ）"), "不应提到手册的来源（“s001”）"),
-    (variant(stem="按照 S003，下列说法正确的是（ ）"), "不应提到手册的来源"),
-    (variant(stem="马小懿等通过访谈发现（ ）"), "不应提到手册的来源（“马小懿”）"),
-    (variant(stem="本手册认为（ ）"), "不应提到手册的来源（“本手册”）"),
-    (variant(scenario="来源网页介绍了一种做法。"), "不应提到手册的来源（“网页”）"),
-    (variant(scenario="备考笔记里的一个案例。"), "不应提到手册的来源（“笔记”）"),
-    (variant(stem="文章作者的观点是（ ）"), "不应提到手册的来源（“文章”）"),
-])
+@pytest.mark.parametrize(
+    "bad, rule",
+    [
+        (variant(options=[{"text": t, "correct": False, "why": "w"} for t in "甲乙丙丁"]), "没有正确选项"),
+        (variant(options=[{"text": t, "correct": True, "why": "w"} for t in "甲乙丙丁"]), "正确选项数不对"),
+        (variant(options=[{"text": "甲", "correct": i == 0, "why": "w"} for i in range(4)]), "选项重复"),
+        (variant(options=[{"text": t, "correct": t == "甲"} for t in "甲乙丙丁"]), "缺少必填字段 “why”"),
+        (variant(options=[{"text": t, "correct": t == "甲", "why": "w"} for t in "甲乙丙"]), "应有 4 个选项"),
+        (variant(section="casework/nowhere.md"), "页面不存在"),
+        (variant(type="essay"), "type 应为"),
+        (variant(type="case"), "scenario"),
+        (
+            variant(type="multi", options=[{"text": t, "correct": t == "甲", "why": "w"} for t in "甲乙丙丁戊"]),
+            "正确选项数不对",
+        ),
+        (variant(exam="shiwu-02"), "exam 应为"),
+        (variant(exam=None), "缺少必填字段 “exam”"),
+        # Stems and scenarios never name the handbook's own sources.
+        (variant(stem="课件中把需求分为几个维度（ ）"), "不应提到手册的来源（“课件”）"),
+        (variant(stem="按照 s001 的描述，下列说法正确的是（ ）"), "不应提到手册的来源（“s001”）"),
+        (variant(stem="按照 S003，下列说法正确的是（ ）"), "不应提到手册的来源"),
+        (variant(stem="马小懿等通过访谈发现（ ）"), "不应提到手册的来源（“马小懿”）"),
+        (variant(stem="本手册认为（ ）"), "不应提到手册的来源（“本手册”）"),
+        (variant(scenario="来源网页介绍了一种做法。"), "不应提到手册的来源（“网页”）"),
+        (variant(scenario="备考笔记里的一个案例。"), "不应提到手册的来源（“笔记”）"),
+        (variant(stem="文章作者的观点是（ ）"), "不应提到手册的来源（“文章”）"),
+    ],
+)
 def test_malformed_question_names_file_question_and_rule(tmp_path, monkeypatch, bad, rule):
     write_bank(tmp_path, monkeypatch, bad)
     with pytest.raises(DataFileError) as caught:
@@ -71,17 +84,31 @@ def test_malformed_question_names_file_question_and_rule(tmp_path, monkeypatch, 
 def single(qid, stem, right="甲", longest=False, scenario=None):
     """A single-answer question; `longest` makes the correct option the strictly longest one."""
     texts = [right + "的较长说法" if longest else right] + [c * len(right) for c in "乙丙丁"]  # equal length: a tie
-    q = {"id": qid, "type": "single", "stem": stem, "section": "casework/intake.md", "exam": "zonghe-casework",
-         "options": [{"text": t, "correct": i == 0, "why": "理由"} for i, t in enumerate(texts)]}
+    q = {
+        "id": qid,
+        "type": "single",
+        "stem": stem,
+        "section": "casework/intake.md",
+        "exam": "zonghe-casework",
+        "options": [{"text": t, "correct": i == 0, "why": "理由"} for i, t in enumerate(texts)],
+    }
     if scenario:
         q["scenario"] = scenario
     return q
 
 
-STEMS = ["某医院社会工作者小李第一次到病房见患者，此时小李应（ ）", "社会工作者整理个案记录时，下列写法恰当的是（ ）",
-         "患者出院前，社会工作者联系社区服务机构，这属于（ ）", "家属在走廊里情绪激动，社会工作者首先应（ ）",
-         "个案工作的评估阶段要回答的问题是（ ）", "服务协议中不应写入的内容是（ ）", "结案时服务对象出现倒退，社工应（ ）",
-         "危机介入的首要目标是（ ）", "收集资料会谈的主要目的是（ ）", "对质技巧的着眼点在于（ ）"]
+STEMS = [
+    "某医院社会工作者小李第一次到病房见患者，此时小李应（ ）",
+    "社会工作者整理个案记录时，下列写法恰当的是（ ）",
+    "患者出院前，社会工作者联系社区服务机构，这属于（ ）",
+    "家属在走廊里情绪激动，社会工作者首先应（ ）",
+    "个案工作的评估阶段要回答的问题是（ ）",
+    "服务协议中不应写入的内容是（ ）",
+    "结案时服务对象出现倒退，社工应（ ）",
+    "危机介入的首要目标是（ ）",
+    "收集资料会谈的主要目的是（ ）",
+    "对质技巧的着眼点在于（ ）",
+]
 
 
 def test_length_cue_over_30_percent_fails_naming_file_and_questions(tmp_path, monkeypatch):
@@ -123,10 +150,22 @@ def test_same_template_with_different_key_or_shared_case_is_not_duplicate(tmp_pa
 
 
 def test_duplicate_threshold_separates_restatements_from_template_pairs():
-    restated = (single("a", "关于个案记录中“现在与过去”的处理，下列做法正确的是（ ）", right="以现在的问题为描述重点，过去的经历作补充解释"),
-                single("b", "关于个案记录中“现在与过去”的处理，正确的做法是（ ）", right="以现在的问题为描述重点，过去经历作补充解释放在其后"))
-    template = (single("c", "在一项研究中，与躯体康复呈正相关的是（ ）", right="经济支持"),
-                single("d", "在一项研究中，与心理适应呈正相关的是（ ）", right="家庭外源性支持和专业人员支持"))
+    restated = (
+        single(
+            "a",
+            "关于个案记录中“现在与过去”的处理，下列做法正确的是（ ）",
+            right="以现在的问题为描述重点，过去的经历作补充解释",
+        ),
+        single(
+            "b",
+            "关于个案记录中“现在与过去”的处理，正确的做法是（ ）",
+            right="以现在的问题为描述重点，过去经历作补充解释放在其后",
+        ),
+    )
+    template = (
+        single("c", "在一项研究中，与躯体康复呈正相关的是（ ）", right="经济支持"),
+        single("d", "在一项研究中，与心理适应呈正相关的是（ ）", right="家庭外源性支持和专业人员支持"),
+    )
     assert quiz.similarity(*restated) >= quiz.DUPLICATE_THRESHOLD > quiz.similarity(*template)
 
 
@@ -153,12 +192,20 @@ def test_every_item_carries_a_registered_exam_code():
 
 
 def drill(did, code):
-    scene, client, worker = {"dr-901": ("骨科病房", "患者：“我从架子上摔下来。”", "社工：“您是从架子上摔下来的。”"),
-                             "dr-902": ("化疗室", "家属：“早上六点就得起来做饭。”", "社工：“六点起来做饭，然后赶过来。”")}.get(
-        did, ("病房", "患者说了一段话", "社工回应"))
-    return {"id": did, "scene": scene, "client": client, "worker": worker,
-            "answer": "listening", "options": {"listening": "对", "empathy": "错", "clarifying": "错", "focusing": "错"},
-            "section": "interview/listening.md", "exam": code}
+    scene, client, worker = {
+        "dr-901": ("骨科病房", "患者：“我从架子上摔下来。”", "社工：“您是从架子上摔下来的。”"),
+        "dr-902": ("化疗室", "家属：“早上六点就得起来做饭。”", "社工：“六点起来做饭，然后赶过来。”"),
+    }.get(did, ("病房", "患者说了一段话", "社工回应"))
+    return {
+        "id": did,
+        "scene": scene,
+        "client": client,
+        "worker": worker,
+        "answer": "listening",
+        "options": {"listening": "对", "empathy": "错", "clarifying": "错", "focusing": "错"},
+        "section": "interview/listening.md",
+        "exam": code,
+    }
 
 
 def test_unknown_exam_code_on_a_drill_names_file_and_drill(tmp_path, monkeypatch):
@@ -177,10 +224,28 @@ def test_paper_naming_unknown_code_fails(tmp_path, monkeypatch):
         quiz.load_exam()
 
 
-TOPICS = ["接案会谈的任务", "预估的主要步骤", "服务计划的目标", "直接介入的策略", "过程评估的方法", "结案时的反应",
-          "跟进服务与转介", "急诊室社会工作", "慢性病长期照顾", "安宁疗护团队", "妇幼健康服务", "精神卫生社区康复",
-          "个案记录的写法", "会谈场所的安排", "专业关系的要素", "资源链接的途径", "家庭结构图绘制", "生态图的用途",
-          "危机介入的原则", "任务中心模式"]
+TOPICS = [
+    "接案会谈的任务",
+    "预估的主要步骤",
+    "服务计划的目标",
+    "直接介入的策略",
+    "过程评估的方法",
+    "结案时的反应",
+    "跟进服务与转介",
+    "急诊室社会工作",
+    "慢性病长期照顾",
+    "安宁疗护团队",
+    "妇幼健康服务",
+    "精神卫生社区康复",
+    "个案记录的写法",
+    "会谈场所的安排",
+    "专业关系的要素",
+    "资源链接的途径",
+    "家庭结构图绘制",
+    "生态图的用途",
+    "危机介入的原则",
+    "任务中心模式",
+]
 
 
 def fake_paper_bank(tmp_path, monkeypatch):
@@ -191,10 +256,22 @@ def fake_paper_bank(tmp_path, monkeypatch):
             q = single(f"cw-{n}{k}0", f"关于{next(topics)}，下列说法正确的是（ ）", right=f"答案{n}{k}")
             questions.append({**q, "exam": code})
         for k in range(2):
-            questions.append({"id": f"cw-{n}{k}1", "type": "multi", "stem": f"关于{next(topics)}，正确的有（ ）", "exam": code,
-                              "section": "casework/intake.md",
-                              "options": [{"text": f"{t}{n}{k}", "correct": t in "甲乙", "why": "w"} for t in "甲乙丙丁戊"]})
-    write_bank(tmp_path, monkeypatch, *questions, drills=[drill("dr-901", "zonghe-casework"), drill("dr-902", "zonghe-casework")])
+            questions.append(
+                {
+                    "id": f"cw-{n}{k}1",
+                    "type": "multi",
+                    "stem": f"关于{next(topics)}，正确的有（ ）",
+                    "exam": code,
+                    "section": "casework/intake.md",
+                    "options": [{"text": f"{t}{n}{k}", "correct": t in "甲乙", "why": "w"} for t in "甲乙丙丁戊"],
+                }
+            )
+    write_bank(
+        tmp_path,
+        monkeypatch,
+        *questions,
+        drills=[drill("dr-901", "zonghe-casework"), drill("dr-902", "zonghe-casework")],
+    )
     papers = {p["id"]: p for p in quiz.load_exam()[1]}
     return quiz.load_questions(), quiz.load_drills(), papers
 

@@ -71,11 +71,15 @@ def test_progress_export_import_clear_and_corrupt_refused(page, base_url, keys, 
     assert saved["kind"] == "exam-progress" and qid in saved["data"]["notebook"]
 
     # A corrupt file and a newer-format file are refused, and nothing saved is lost.
-    page.set_input_files("[data-data='import']", files=[{"name": "bad.json", "mimeType": "application/json", "buffer": b"{not json"}])
+    page.set_input_files(
+        "[data-data='import']", files=[{"name": "bad.json", "mimeType": "application/json", "buffer": b"{not json"}]
+    )
     expect(page.locator(".hb-data__message")).to_contain_text("导入失败")
     newer = dict(saved, format=99)
-    page.set_input_files("[data-data='import']", files=[{"name": "new.json", "mimeType": "application/json",
-                                                          "buffer": json.dumps(newer).encode()}])
+    page.set_input_files(
+        "[data-data='import']",
+        files=[{"name": "new.json", "mimeType": "application/json", "buffer": json.dumps(newer).encode()}],
+    )
     page.wait_for_function("document.querySelector('.hb-data__message').textContent.includes('更新的版本')")
     assert page.evaluate(f"JSON.parse(localStorage.getItem('{EXAM_KEY}')).notebook")[qid]["wrong"] == 1
 
@@ -138,7 +142,8 @@ def seeded(browser, value, extra_script=""):
     ctx.add_init_script(
         "window.__pwned = () => { window.pwned = true; };"
         "if (!sessionStorage.getItem('seeded')) { sessionStorage.setItem('seeded', '1'); localStorage.setItem(%s, %s); }%s"
-        % (json.dumps(LEGACY), json.dumps(raw), extra_script))
+        % (json.dumps(LEGACY), json.dumps(raw), extra_script)
+    )
     return ctx, ctx.new_page()
 
 
@@ -172,23 +177,43 @@ def test_notebook_entry_without_due_does_not_stick_the_page(browser, base_url, k
 
 
 def progress_file(notebook):
-    return json.dumps({"app": "medical-social-work-handbook", "kind": "exam-progress", "format": 1,
-                       "data": {"answers": {}, "notebook": notebook, "exams": []}}).encode()
+    return json.dumps(
+        {
+            "app": "medical-social-work-handbook",
+            "kind": "exam-progress",
+            "format": 1,
+            "data": {"answers": {}, "notebook": notebook, "exams": []},
+        }
+    ).encode()
 
 
 def test_notebook_import_merges_counts_real_entries_and_asks(browser, base_url, keys):
     """Issue 13.3: the import replaced everything and counted ids that do not exist."""
     mine, other = sorted(keys)[:2]
-    ctx, page = seeded(browser, {"format": 1, "answers": {}, "notebook": {mine: {"step": 0, "due": "2020-01-01", "wrong": 2}}, "exams": []})
+    ctx, page = seeded(
+        browser,
+        {"format": 1, "answers": {}, "notebook": {mine: {"step": 0, "due": "2020-01-01", "wrong": 2}}, "exams": []},
+    )
     page.goto(base_url + "exam/mistakes.html")
     expect(page.get_by_role("button", name="导出练习进度")).to_be_visible(timeout=60000)
     asked = []
     page.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
-    page.set_input_files("[data-data='import']", files=[{"name": "p.json", "mimeType": "application/json", "buffer": progress_file({
-        mine: {"step": 1, "due": "2030-01-01", "wrong": 1},
-        other: {"step": 0, "due": "2030-01-01", "wrong": 1},
-        "no-such-question": {"step": 0, "due": "2030-01-01", "wrong": 1},
-    })}])
+    page.set_input_files(
+        "[data-data='import']",
+        files=[
+            {
+                "name": "p.json",
+                "mimeType": "application/json",
+                "buffer": progress_file(
+                    {
+                        mine: {"step": 1, "due": "2030-01-01", "wrong": 1},
+                        other: {"step": 0, "due": "2030-01-01", "wrong": 1},
+                        "no-such-question": {"step": 0, "due": "2030-01-01", "wrong": 1},
+                    }
+                ),
+            }
+        ],
+    )
     message = page.locator(".hb-data__message")
     expect(message).to_contain_text("新增 1 题")
     expect(message).to_contain_text("1 题不在当前题库中")
@@ -200,8 +225,10 @@ def test_notebook_import_merges_counts_real_entries_and_asks(browser, base_url, 
 
 def test_full_storage_keeps_the_explanation_and_says_so(browser, base_url, keys):
     """Issue 13.1: in drills the explanation was replaced by "The quota has been exceeded."."""
-    full = ("Storage.prototype.setItem = function () {"
-            " throw new DOMException('The quota has been exceeded.', 'QuotaExceededError'); };")
+    full = (
+        "Storage.prototype.setItem = function () {"
+        " throw new DOMException('The quota has been exceeded.', 'QuotaExceededError'); };"
+    )
     ctx, page = seeded(browser, {"format": 1, "answers": {}, "notebook": {}, "exams": []}, full)
     card = open_drills(page, base_url)
     _, whys = answer_wrong(page, card, keys)

@@ -11,8 +11,12 @@ from engine import dates, quiz, storage
 
 def question(kind, correct, n=None):
     n = n or (4 if kind == "single" else 5)
-    return {"id": "x", "chapter": "casework", "type": kind,
-            "options": [{"text": str(i), "correct": i in correct, "why": "w"} for i in range(n)]}
+    return {
+        "id": "x",
+        "chapter": "casework",
+        "type": kind,
+        "options": [{"text": str(i), "correct": i in correct, "why": "w"} for i in range(n)],
+    }
 
 
 SINGLE = question("single", {2})
@@ -20,31 +24,41 @@ MULTI3 = question("multi", {0, 2, 4})
 MULTI2 = question("multi", {1, 3})
 
 
-@pytest.mark.parametrize("q, chosen, points, correct", [
-    (SINGLE, [2], 1.0, True),
-    (SINGLE, [1], 0.0, False),
-    (SINGLE, [], 0.0, False),
-    (MULTI3, [0, 2, 4], 2.0, True),        # all correct options: full 2 points
-    (MULTI3, [0, 2], 1.0, False),          # 少选: 0.5 per correct option chosen
-    (MULTI3, [4], 0.5, False),
-    (MULTI3, [0, 2, 3], 0.0, False),       # any wrong option: 0
-    (MULTI3, [0, 1, 2, 3, 4], 0.0, False),
-    (MULTI3, [], 0.0, False),
-    (MULTI2, [1, 3], 2.0, True),
-    (MULTI2, [3], 0.5, False),
-    (question("case", {1}), [1], 1.0, True),         # case with one right answer: single rule
-    (question("case", {0, 1}, 5), [0], 0.5, False),  # case with several: multi rule
-])
+@pytest.mark.parametrize(
+    "q, chosen, points, correct",
+    [
+        (SINGLE, [2], 1.0, True),
+        (SINGLE, [1], 0.0, False),
+        (SINGLE, [], 0.0, False),
+        (MULTI3, [0, 2, 4], 2.0, True),  # all correct options: full 2 points
+        (MULTI3, [0, 2], 1.0, False),  # 少选: 0.5 per correct option chosen
+        (MULTI3, [4], 0.5, False),
+        (MULTI3, [0, 2, 3], 0.0, False),  # any wrong option: 0
+        (MULTI3, [0, 1, 2, 3, 4], 0.0, False),
+        (MULTI3, [], 0.0, False),
+        (MULTI2, [1, 3], 2.0, True),
+        (MULTI2, [3], 0.5, False),
+        (question("case", {1}), [1], 1.0, True),  # case with one right answer: single rule
+        (question("case", {0, 1}, 5), [0], 0.5, False),  # case with several: multi rule
+    ],
+)
 def test_grade_follows_exam_rule(q, chosen, points, correct):
     graded = quiz.grade(q, chosen)
     assert graded["points"] == points
     assert graded["correct"] is correct
 
 
-@pytest.mark.parametrize("chosen, points", [
-    ([0], 0.5), ([0, 1, 2], 1.5), ([0, 1, 2, 3], 2.0),  # 0.5 per correct option while none is wrong
-    ([0, 1, 2, 3, 4], 0.0), ([4], 0.0), ([0, 4], 0.0),    # one wrong option: nothing
-])
+@pytest.mark.parametrize(
+    "chosen, points",
+    [
+        ([0], 0.5),
+        ([0, 1, 2], 1.5),
+        ([0, 1, 2, 3], 2.0),  # 0.5 per correct option while none is wrong
+        ([0, 1, 2, 3, 4], 0.0),
+        ([4], 0.0),
+        ([0, 4], 0.0),  # one wrong option: nothing
+    ],
+)
 def test_multi_with_four_correct_options(chosen, points):
     assert quiz.grade(question("multi", {0, 1, 2, 3}), chosen)["points"] == points
 
@@ -54,7 +68,9 @@ def test_mock_paper_with_drills_and_questions_totals_by_rule():
     singles = [dict(SINGLE, id=f"q{i}", chapter="casework") for i in range(30)]
     singles += [dict(question("single", {1}), id=f"dr{i}", chapter="interview") for i in range(30)]
     multis = [dict(MULTI2, id=f"m{i}") for i in range(20)]
-    answers = {f"q{i}": [2] for i in range(30)} | {f"dr{i}": [1] for i in range(15)} | {f"dr{i}": [0] for i in range(15, 30)}
+    answers = (
+        {f"q{i}": [2] for i in range(30)} | {f"dr{i}": [1] for i in range(15)} | {f"dr{i}": [0] for i in range(15, 30)}
+    )
     answers |= {f"m{i}": [1, 3] for i in range(10)} | {f"m{i}": [1] for i in range(10, 20)}
     scored = quiz.exam_score(singles + multis, answers)
     assert scored["max"] == 100.0
@@ -69,13 +85,16 @@ def test_grade_reports_what_was_missed_and_wrong():
     assert graded["right"] == [0, 2, 4]
 
 
-@pytest.mark.parametrize("q, chosen, message", [
-    (SINGLE, [0, 1], "只能选一个"),
-    (SINGLE, [7], "不存在的选项"),
-    (SINGLE, "A", "作答格式"),
-    (SINGLE, [True], "作答格式"),
-    (question("single", set()), [0], "没有正确选项"),
-])
+@pytest.mark.parametrize(
+    "q, chosen, message",
+    [
+        (SINGLE, [0, 1], "只能选一个"),
+        (SINGLE, [7], "不存在的选项"),
+        (SINGLE, "A", "作答格式"),
+        (SINGLE, [True], "作答格式"),
+        (question("single", set()), [0], "没有正确选项"),
+    ],
+)
 def test_grade_refuses_bad_input(q, chosen, message):
     with pytest.raises(quiz.QuizError, match=message):
         quiz.grade(q, chosen)
@@ -118,15 +137,25 @@ def test_right_first_time_never_enters_notebook():
 
 
 def test_due_lists_overdue_first():
-    book = {"b": {"step": 0, "due": "2026-11-24", "wrong": 1}, "a": {"step": 1, "due": "2026-11-20", "wrong": 1},
-            "c": {"step": 2, "due": "2026-11-25", "wrong": 1}}
+    book = {
+        "b": {"step": 0, "due": "2026-11-24", "wrong": 1},
+        "a": {"step": 1, "due": "2026-11-20", "wrong": 1},
+        "c": {"step": 2, "due": "2026-11-25", "wrong": 1},
+    }
     assert quiz.due(book, "2026-11-24") == ["a", "b"]
 
 
-@pytest.mark.parametrize("iso, n, expected", [
-    ("2026-12-31", 1, "2027-01-01"), ("2028-02-28", 1, "2028-02-29"), ("2027-02-28", 1, "2027-03-01"),
-    ("2026-11-24", 30, "2026-12-24"), ("2000-03-01", -1, "2000-02-29"), ("1970-01-01", 0, "1970-01-01"),
-])
+@pytest.mark.parametrize(
+    "iso, n, expected",
+    [
+        ("2026-12-31", 1, "2027-01-01"),
+        ("2028-02-28", 1, "2028-02-29"),
+        ("2027-02-28", 1, "2027-03-01"),
+        ("2026-11-24", 30, "2026-12-24"),
+        ("2000-03-01", -1, "2000-02-29"),
+        ("1970-01-01", 0, "1970-01-01"),
+    ],
+)
 def test_calendar_arithmetic(iso, n, expected):
     assert dates.add_days(iso, n) == expected
 
@@ -136,27 +165,36 @@ def test_day_number_epoch():
     assert dates.day_number("2000-01-01") == 10957
 
 
-GOOD = storage.envelope("exam-progress", {"answers": {"cw-001": {"correct": False, "date": "2026-11-24"}},
-                                          "notebook": {"cw-001": {"step": 0, "due": "2026-11-25", "wrong": 1}},
-                                          "exams": [{"date": "2026-11-24", "points": 71.5, "max": 100}]})
+GOOD = storage.envelope(
+    "exam-progress",
+    {
+        "answers": {"cw-001": {"correct": False, "date": "2026-11-24"}},
+        "notebook": {"cw-001": {"step": 0, "due": "2026-11-25", "wrong": 1}},
+        "exams": [{"date": "2026-11-24", "points": 71.5, "max": 100}],
+    },
+)
 
 
 def test_import_accepts_own_export():
     assert storage.check_import("exam-progress", GOOD) == GOOD["data"]
 
 
-@pytest.mark.parametrize("mutate, message", [
-    (lambda e: e.update(app="other"), "不是本手册导出的文件"),
-    (lambda e: e.update(kind="cases"), "个案进度"),
-    (lambda e: e.update(format=2), "更新的版本"),
-    (lambda e: e.pop("format"), "格式版本号"),
-    (lambda e: e["data"]["notebook"]["cw-001"].update(step=9), "数值无效"),
-    (lambda e: e["data"]["notebook"]["cw-001"].update(due="tomorrow"), "日期无效"),
-    (lambda e: e["data"].update(exams="x"), "格式损坏"),
-    (lambda e: e.update(data=[1]), "格式损坏"),
-])
+@pytest.mark.parametrize(
+    "mutate, message",
+    [
+        (lambda e: e.update(app="other"), "不是本手册导出的文件"),
+        (lambda e: e.update(kind="cases"), "个案进度"),
+        (lambda e: e.update(format=2), "更新的版本"),
+        (lambda e: e.pop("format"), "格式版本号"),
+        (lambda e: e["data"]["notebook"]["cw-001"].update(step=9), "数值无效"),
+        (lambda e: e["data"]["notebook"]["cw-001"].update(due="tomorrow"), "日期无效"),
+        (lambda e: e["data"].update(exams="x"), "格式损坏"),
+        (lambda e: e.update(data=[1]), "格式损坏"),
+    ],
+)
 def test_import_refuses_foreign_newer_or_corrupt(mutate, message):
     import copy
+
     bad = copy.deepcopy(GOOD)
     mutate(bad)
     with pytest.raises(storage.StorageError, match=message):
@@ -169,8 +207,17 @@ def test_import_refuses_non_object():
 
 
 def test_case_store_checked():
-    good = storage.envelope("cases", {"cases": {"床位A": {"checklists": {"intake": {"checks": {"a": True}, "fields": {"n": "x"}}},
-                                                        "updated": "2026-11-24"}}})
+    good = storage.envelope(
+        "cases",
+        {
+            "cases": {
+                "床位A": {
+                    "checklists": {"intake": {"checks": {"a": True}, "fields": {"n": "x"}}},
+                    "updated": "2026-11-24",
+                }
+            }
+        },
+    )
     assert storage.check_import("cases", good)["cases"]["床位A"]["checklists"]["intake"]["checks"]["a"] is True
     good["data"]["cases"]["床位A"]["checklists"]["intake"]["checks"]["a"] = "yes"
     with pytest.raises(storage.StorageError, match="勾选项 a"):

@@ -1,5 +1,6 @@
 """The foundation: Chinese search, no third-party requests, offline use, phone layout."""
 
+import contextlib
 import re
 from pathlib import Path
 
@@ -37,10 +38,8 @@ def search(page, word, target):
     box.press("End")  # Material listens to keyup; CJK typed by Playwright needs one more key.
     found = """(target) => Array.from(document.querySelectorAll('.md-search-result__item a'), a => a.href)
                             .some(h => h.includes(target))"""
-    try:
+    with contextlib.suppress(PlaywrightTimeout):
         page.wait_for_function(found, arg=target, timeout=30000)
-    except PlaywrightTimeout:
-        pass
     return page.locator(".md-search-result__item a").evaluate_all("els => els.map(e => e.href)")
 
 

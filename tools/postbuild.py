@@ -167,7 +167,9 @@ def run(site, zip_to=None):
     quiz.check_anchors(site)
     compact_search_index(site)
     if not search_worker.patch(site):
-        raise PostBuildError("Material 搜索 worker 的中文分词代码已变：整词查询修正未生效，请检查 tools/search_worker.py")
+        raise PostBuildError(
+            "Material 搜索 worker 的中文分词代码已变：整词查询修正未生效，请检查 tools/search_worker.py"
+        )
     report = offline.write(site)
     if zip_to:
         package_site.package(site, zip_to)
