@@ -14,7 +14,7 @@ CONTRACT_READERS = ["calculators.js", "checklists.js", "quiz.js", "engine-worker
 PYTHON = [
     ROOT / "macros" / "instruments.py",
     ROOT / "macros" / "checklists.py",
-    ROOT / "tools" / "build_hooks.py",
+    ROOT / "tools" / "postbuild.py",
     ROOT / "engine" / "storage.py",
     ROOT / "engine" / "quiz.py",
     ROOT / "engine" / "bridge.py",
