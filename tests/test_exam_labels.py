@@ -54,11 +54,13 @@ def test_running_text_names_no_bare_source_code(page):
         assert not re.search(r"s00[0-4]", text), f"{page}:{n}: {line.strip()}"
 
 
-def _notes(markdown):
-    """The exam-basis notes sources() adds to a page with this markdown."""
+def _notes(markdown, docs):
+    """The exam-basis notes sources() adds to a page with this markdown (read from its source file)."""
+    (docs / "casework").mkdir(parents=True, exist_ok=True)
+    (docs / "casework" / "intake.md").write_text(markdown, encoding="utf-8")
     env = SimpleNamespace(
         page=SimpleNamespace(file=SimpleNamespace(src_uri="casework/intake.md"), url="casework/intake/"),
-        markdown=markdown,
+        conf={"docs_dir": str(docs)},
     )
     macros = {}
     env.macro = lambda f: macros.setdefault(f.__name__, f)
@@ -67,7 +69,7 @@ def _notes(markdown):
     return [paper for paper, note in content.EXAM_BASIS.items() if note in out]
 
 
-def test_exam_basis_note_appears_only_with_a_box_and_names_its_paper():
-    assert _notes("正文，没有考点框。\n") == []
-    assert _notes('!!! exam "考点 · 《社会工作综合能力》（初级）个案工作方法"\n    - x\n') == ["《社会工作综合能力》"]
-    assert _notes('!!! exam "考点 · 《社会工作实务》（初级）第一章 通用过程"\n    - x\n') == ["《社会工作实务》"]
+def test_exam_basis_note_appears_only_with_a_box_and_names_its_paper(tmp_path):
+    assert _notes("正文，没有考点框。\n", tmp_path) == []
+    assert _notes('!!! exam "考点 · 《社会工作综合能力》（初级）个案工作方法"\n    - x\n', tmp_path) == ["《社会工作综合能力》"]
+    assert _notes('!!! exam "考点 · 《社会工作实务》（初级）第一章 通用过程"\n    - x\n', tmp_path) == ["《社会工作实务》"]

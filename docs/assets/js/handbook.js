@@ -31,6 +31,8 @@
   // so no page runs with scripts of another build.
   var reloading = false;
   function watchUpdates(registration) {
+    // Browsers (and test harnesses) that block service workers resolve without a registration.
+    if (!registration) return;
     navigator.serviceWorker.ready.then(showOfflineReady);
     // The first worker takes over a page already running on its build; a later one never does.
     var controller = navigator.serviceWorker.controller;
