@@ -71,5 +71,9 @@ def _notes(markdown, docs):
 
 def test_exam_basis_note_appears_only_with_a_box_and_names_its_paper(tmp_path):
     assert _notes("正文，没有考点框。\n", tmp_path) == []
-    assert _notes('!!! exam "考点 · 《社会工作综合能力》（初级）个案工作方法"\n    - x\n', tmp_path) == ["《社会工作综合能力》"]
-    assert _notes('!!! exam "考点 · 《社会工作实务》（初级）第一章 通用过程"\n    - x\n', tmp_path) == ["《社会工作实务》"]
+    assert _notes('!!! exam "考点 · 《社会工作综合能力》（初级）个案工作方法"\n    - x\n', tmp_path) == [
+        "《社会工作综合能力》"
+    ]
+    assert _notes('!!! exam "考点 · 《社会工作实务》（初级）第一章 通用过程"\n    - x\n', tmp_path) == [
+        "《社会工作实务》"
+    ]
