@@ -26,6 +26,15 @@ def answer_key(site_dir):
     return keys
 
 
+def wired_checklist(page, cid=None, timeout=60000):
+    """The checklist root once its script has wired it: a tick made before then is overwritten by the saved
+    state the script restores, so every test that ticks waits for this first."""
+    where = f"[data-checklist='{cid}']" if cid else "[data-checklist]"
+    root = page.locator(f"{where}[data-wired]").first
+    root.wait_for(timeout=timeout)
+    return root
+
+
 def engine_ready(page, timeout=60000):
     """Wait until the page's Python engine has started (or failed, which the caller then sees)."""
     page.wait_for_function("performance.getEntriesByName('hb-engine-ready').length > 0", timeout=timeout)

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from engine import casework
 from macros.checklists import load_all
-from tests.browser_helpers import CASES_KEY, offline_after_first_visit
+from tests.browser_helpers import CASES_KEY, offline_after_first_visit, wired_checklist
 from tools.browser import PHONE
 
 pytestmark = pytest.mark.browser
@@ -24,9 +24,7 @@ def first_items(spec, n):
 
 
 def checklist(page, cid):
-    root = page.locator(f"[data-checklist='{cid}']").first
-    root.wait_for()
-    return root
+    return wired_checklist(page, cid)
 
 
 def shows_decision(page, specs, cid, checks):

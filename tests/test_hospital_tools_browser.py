@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from engine import casework
 from macros.checklists import load_all
+from tests.browser_helpers import wired_checklist
 
 pytestmark = pytest.mark.browser
 
@@ -22,8 +23,7 @@ def ids(spec, role):
 
 
 def tick(page, cid, item_ids):
-    root = page.locator(f"[data-checklist='{cid}']").first
-    root.wait_for()
+    root = wired_checklist(page, cid)
     for item_id in item_ids:
         root.locator(f"[data-check='{item_id}']").check()
     return root

@@ -6,6 +6,7 @@ import subprocess
 import pytest
 
 from macros.checklists import load_all
+from tests.browser_helpers import wired_checklist
 
 pytestmark = pytest.mark.browser
 PAGES = [
@@ -45,6 +46,7 @@ COVERED = """(step) => {
 
 
 def tick_first(page):
+    wired_checklist(page)
     page.locator("[data-checklist] [data-check]").first.check()
     if page.locator("[data-checklist-result]").count():
         page.wait_for_function("document.querySelector('[data-checklist-result] summary') !== null", timeout=60000)

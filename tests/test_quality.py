@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser_helpers import answer_key, engine_ready
+from tests.browser_helpers import answer_key, engine_ready, wired_checklist
 
 pytestmark = pytest.mark.browser
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
@@ -127,6 +127,7 @@ def test_nothing_typed_leaves_the_device(context, page, base_url):
         "document.querySelector(\"[data-instrument='cdrisc10'] [data-result='total']\").textContent === '40'"
     )
     page.goto(base_url + "practice/navigator.html")
+    wired_checklist(page)
     page.locator("textarea[data-field]").first.fill(SENTINEL)
     page.locator("[data-check]").first.check()
     page.fill("#hb-case-label", SENTINEL)
