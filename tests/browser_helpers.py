@@ -35,6 +35,19 @@ def wired_checklist(page, cid=None, timeout=60000):
     return root
 
 
+def shows_decision(page, spec, cid, checks):
+    """Wait until checklist `cid` shows the decision CPython's engine gives for the same ticks; return it."""
+    from engine import casework
+
+    expected = casework.evaluate(spec, {"checks": checks, "fields": {}})
+    page.wait_for_function(
+        "([cid, m]) => document.querySelector(`[data-checklist=${cid}] [data-checklist-result]`).textContent.includes(m)",
+        arg=[cid, expected["message"]],
+        timeout=60000,
+    )
+    return expected
+
+
 def engine_ready(page, timeout=60000):
     """Wait until the page's Python engine has started (or failed, which the caller then sees)."""
     page.wait_for_function("performance.getEntriesByName('hb-engine-ready').length > 0", timeout=timeout)

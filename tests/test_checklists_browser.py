@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from engine import casework
 from macros.checklists import load_all
+from tests import browser_helpers as helpers
 from tests.browser_helpers import CASES_KEY, offline_after_first_visit, wired_checklist
 from tools.browser import PHONE
 
@@ -28,14 +28,7 @@ def checklist(page, cid):
 
 
 def shows_decision(page, specs, cid, checks):
-    """Wait until the page shows the decision CPython's engine gives for the same ticks."""
-    expected = casework.evaluate(specs[cid], {"checks": checks, "fields": {}})
-    page.wait_for_function(
-        "([cid, m]) => document.querySelector(`[data-checklist=${cid}] [data-checklist-result]`).textContent.includes(m)",
-        arg=[cid, expected["message"]],
-        timeout=60000,
-    )
-    return expected
+    return helpers.shows_decision(page, specs[cid], cid, checks)
 
 
 def test_tick_reload_persists_and_decision_matches_engine(page, base_url, specs):

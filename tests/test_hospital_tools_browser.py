@@ -6,9 +6,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from engine import casework
 from macros.checklists import load_all
-from tests.browser_helpers import wired_checklist
+from tests.browser_helpers import shows_decision, wired_checklist
 
 pytestmark = pytest.mark.browser
 
@@ -31,13 +30,7 @@ def tick(page, cid, item_ids):
 
 def wait_for_decision(page, specs, cid, item_ids):
     """Wait until the result area shows the engine's message for these ticks; return the expected result."""
-    expected = casework.evaluate(specs[cid], {"checks": {i: True for i in item_ids}, "fields": {}})
-    page.wait_for_function(
-        "([cid, m]) => document.querySelector(`[data-checklist=${cid}] [data-checklist-result]`).textContent.includes(m)",
-        arg=[cid, expected["message"]],
-        timeout=60000,
-    )
-    return expected
+    return shows_decision(page, specs[cid], cid, {i: True for i in item_ids})
 
 
 def test_crisis_indicator_names_the_steps_not_done(page, base_url, specs):
