@@ -21,7 +21,7 @@ from engine import casework, contract
 from macros.content import references
 from macros.datafiles import DATA, ROOT, DataFileError, check_fields, load_yaml
 from macros.links import relative
-from macros.pages import page_src
+from macros.pages import page_exists, page_src
 
 CHECKLISTS = DATA / "checklists"
 DOCS = ROOT / "docs"
@@ -163,7 +163,7 @@ def _check_link(path, entry, target):
             f"链接目标 “{target}” 格式不对：应为相对 docs/ 的 .md 路径，可带 #锚点，如 casework/intake.md#转介的两种情形",
         )
     page = target.partition("#")[0]
-    if not (DOCS / page).is_file():
+    if not page_exists(page):
         raise DataFileError(path, entry, f"链接目标 “{target}” 指向的页面 docs/{page} 不存在")
 
 

@@ -6,6 +6,7 @@ body of a calculator page, markup per the calculator contract) and `instrument_l
 """
 
 import html
+import itertools
 import json
 import posixpath
 import re
@@ -13,31 +14,11 @@ import re
 from engine import contract
 from engine import instruments as rules
 from macros.batch import batch_section
-from macros.datafiles import DATA, DataFileError, check_fields, load_yaml
+from macros.datafiles import DataFileError, check_fields, load_yaml
 from macros.links import relative
-from macros.pages import page_src
+from macros.pages import INSTRUMENTS, page_exists, page_src
 
-INSTRUMENT_DIR = DATA / "instruments"
-# Every calculator the site ships, in the order of the index table.
-IDS = (
-    "phq9",
-    "gad7",
-    "nccn_dt",
-    "family_apgar",
-    "csi",
-    "zbi22",
-    "ssrs",
-    "mspss",
-    "osss3",
-    "brs",
-    "cdrisc25",
-    "cdrisc10",
-    "barthel",
-    "kps",
-    "ecog",
-    "ppsv2",
-    "esasr",
-)
+INSTRUMENT_DIR = INSTRUMENTS
 TOPICS = ("情绪筛查", "家庭与照顾", "社会支持", "抗逆力", "功能与症状")
 
 FIELDS = {
@@ -45,6 +26,8 @@ FIELDS = {
     "version": (str, True),
     "names": (dict, True),
     "topic": (str, True),
+    # Place in the navigation and, within its topic, in the index table: ascending, unique.
+    "order": (int, True),
     "summary": (str, True),
     "licence": (dict, True),
     "citations": (list, True),
@@ -97,7 +80,6 @@ RED_FLAG_FIELDS = {"text": (str, True), "follow_up": (dict, False)}
 # Where to go next when a flag is raised: a docs-relative page (optionally #anchor) and its link text.
 FOLLOW_UP_FIELDS = {"target": (str, True), "label": (str, True)}
 FOLLOW_UP_TARGET = re.compile(r"^(?!/)(?!.*(^|/)\.\.(/|$))[A-Za-z0-9_\-/.]+\.md(#[^\s#]+)?$")
-DOCS = DATA.parent / "docs"
 ITEM_FIELDS = {
     "key": (str, True),
     "text": (str, False),
@@ -139,7 +121,7 @@ def _check_follow_up(path, entry, flag):
             f"{entry}.follow_up",
             f"target “{target}” 应为相对 docs/ 的 .md 路径，可带 #锚点，如 practice/checklists/crisis.md",
         )
-    if not (DOCS / target.partition("#")[0]).is_file():
+    if not page_exists(target.partition("#")[0]):
         raise DataFileError(path, f"{entry}.follow_up", f"target “{target}” 指向的页面不存在")
 
 
@@ -206,16 +188,25 @@ def load_file(path):
 
 
 def load_all(directory=None):
-    """{id: spec} for every instrument file, each validated; all ids in IDS must be present."""
+    """{id: spec} for every instrument file in the directory, each validated, in the order of their `order` fields.
+
+    The data directory is the registry: a file there is a calculator page, a navigation entry and part
+    of the engine bundle."""
     directory = INSTRUMENT_DIR if directory is None else directory
-    specs = {}
-    for path in sorted(directory.glob("*.yml")):
-        spec = load_file(path)
-        specs[spec["id"]] = spec
-    absent = [i for i in IDS if i not in specs]
-    if absent:
-        raise DataFileError(directory, "（目录）", f"缺少量表文件：{', '.join(a + '.yml' for a in absent)}")
-    return specs
+    loaded = [(load_file(path), path) for path in sorted(directory.glob("*.yml"))]
+    if not loaded:
+        raise DataFileError(directory, "（目录）", "没有任何量表文件（*.yml）")
+    loaded.sort(key=lambda pair: pair[0]["order"])
+    for (first, first_path), (second, second_path) in itertools.pairwise(loaded):
+        if first["order"] == second["order"]:
+            raise DataFileError(
+                second_path, "order", f"{second['order']} 已被 {first_path.name} 使用：每个量表的 order 应各不相同"
+            )
+    return {spec["id"]: spec for spec, _ in loaded}
+
+
+# Every calculator the site ships, in navigation order: discovered from the data directory.
+IDS = tuple(load_all())
 
 
 # ---------------------------------------------------------------- rendering
@@ -584,8 +575,8 @@ def render(spec, here="scales"):
 def list_table(specs, link):
     # Three columns, the licence badge under the name, so the table fits a 390 px screen.
     rows = ["| 量表与许可 | 用途 | 条目与分数 |", "| --- | --- | --- |"]
-    order = [i for i in IDS if i in specs] + sorted(i for i in specs if i not in IDS)
-    order.sort(key=lambda i: TOPICS.index(specs[i]["topic"]))
+    # Grouped by topic; within a topic, in navigation order (specs come in that order).
+    order = sorted(specs, key=lambda i: TOPICS.index(specs[i]["topic"]))
     for sid in order:
         spec = specs[sid]
         names = spec["names"]

@@ -6,7 +6,11 @@ page's source path or URL, from which the docs-relative Markdown path follows.
 
 from pathlib import Path
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+# Calculator pages are made from data, not written (tools/scale_pages.py): SCALES/<id>.md for each INSTRUMENTS/<id>.yml.
+SCALES = "scales"
+INSTRUMENTS = ROOT / "data" / "instruments"
 
 
 def page_src(env):
@@ -27,3 +31,11 @@ def page_markdown(env):
     """The page's Markdown as written (before macros run), read from docs/."""
     docs = Path(env.conf["docs_dir"]) if getattr(env, "conf", None) and env.conf.get("docs_dir") else DOCS
     return (docs / page_src(env)).read_text(encoding="utf-8")
+
+
+def page_exists(page):
+    """Whether the docs-relative `page` (e.g. 'scales/phq9.md') is a page of the site, written or made from data."""
+    folder, _, name = page.rpartition("/")
+    if folder == SCALES and name != "index.md":
+        return name.endswith(".md") and (INSTRUMENTS / (name[:-3] + ".yml")).is_file()
+    return (DOCS / page).is_file()

@@ -10,9 +10,8 @@ from pathlib import Path
 from engine import contract
 from macros.content import references
 from macros.datafiles import DATA, DataFileError, check_fields, load_records, load_yaml
-from macros.pages import page_src
+from macros.pages import page_exists, page_src
 
-DOCS = DATA.parent / "docs"
 CHAPTERS = {
     "overview": "医务社会工作概论",
     "process": "通用过程模式",
@@ -138,7 +137,7 @@ def _check_exam(path, qid, code, codes):
 
 def _check_section(path, qid, section):
     page = section.partition("#")[0]
-    if not page.endswith(".md") or not (DOCS / page).is_file():
+    if not page.endswith(".md") or not page_exists(page):
         raise DataFileError(path, qid, f"section 指向的页面不存在：{section}")
 
 
