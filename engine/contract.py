@@ -121,6 +121,7 @@ def as_dict():
         "textCollapseOver": TEXT_COLLAPSE_OVER,
         "hideSuffix": HIDE_SUFFIX,
         "attr": ATTR,
+        "features": FEATURES,
         "result": RESULT,
         "action": ACTION,
         "assets": ASSETS,
@@ -146,3 +147,15 @@ def js_module():
         "// Generated from engine/contract.py by the build; do not edit.\n"
         "export const CONTRACT = " + json.dumps(as_dict(), ensure_ascii=False) + ";\n" + _JS_HELPERS
     )
+
+
+# The batch-scoring section's root (macros/batch.py renders it, batch.js wires it).
+ATTR["batch"] = "data-batch"
+# The script each interactive element needs, by its ATTR name: handbook.js, on every page, loads a
+# script only when the page holds such an element.
+FEATURES = {
+    "instrument": "assets/js/calculators.js",
+    "checklist": "assets/js/checklists.js",
+    "quiz": "assets/js/quiz.js",
+    "batch": "assets/js/batch.js",
+}

@@ -9,8 +9,8 @@ from macros.instruments import load_all
 
 ROOT = Path(__file__).resolve().parent.parent
 JS = ROOT / "docs" / "assets" / "js"
-# Scripts that read the contract (handbook.js is a classic script that only lazy-loads these).
-CONTRACT_READERS = ["calculators.js", "checklists.js", "quiz.js", "engine-worker.js", "files.js"]
+# Scripts that read the contract (handbook.js, a classic script on every page, imports it to lazy-load the others).
+CONTRACT_READERS = ["handbook.js", "calculators.js", "checklists.js", "quiz.js", "engine-worker.js", "files.js"]
 PYTHON = [
     ROOT / "macros" / "instruments.py",
     ROOT / "macros" / "checklists.py",
@@ -24,6 +24,7 @@ PYTHON = [
 def shared_literals():
     """Every name the contract defines, as it would be spelled in code."""
     names = set(contract.ATTR.values()) | set(contract.ASSETS.values()) | set(contract.LEGACY_KEYS.values())
+    names |= set(contract.FEATURES.values())
     names |= {contract.APP, contract.HIDE_SUFFIX, "\\u00b7hb"}
     return names
 

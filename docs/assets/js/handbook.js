@@ -4,6 +4,8 @@
   "use strict";
   var root = new URL("../../", document.currentScript.src);
   window.handbookRoot = root.href;
+  // The names this script shares with the pages, from the module the build writes (engine/contract.py).
+  var contract = import(new URL("contract.js", document.currentScript.src).href);
 
   var offline = "serviceWorker" in navigator && /^https?:$/.test(location.protocol);
   if (offline) {
@@ -178,20 +180,16 @@
   var search = document.querySelector(".md-search[role='dialog']");
   if (search) search.setAttribute("aria-label", "搜索");
 
-  var features = [
-    ["[data-instrument]", "assets/js/calculators.js"],
-    ["[data-checklist]", "assets/js/checklists.js"],
-    ["[data-quiz]", "assets/js/quiz.js"],
-    ["[data-batch]", "assets/js/batch.js"],
-  ];
   function wire() {
     showOfflineReady();
     wireSaveAll();
     wireFallback();
-    features.forEach(function (f) {
-      if (document.querySelector(f[0])) {
-        import(new URL(f[1], root).href).then(function (m) { m.wire(document); });
-      }
+    contract.then(function (c) {
+      Object.keys(c.CONTRACT.features).forEach(function (name) {
+        if (document.querySelector(c.sel(name))) {
+          import(new URL(c.CONTRACT.features[name], root).href).then(function (m) { m.wire(document); });
+        }
+      });
     });
   }
   // Material's instant navigation swaps the page without reloading scripts: re-wire each time.
