@@ -600,6 +600,11 @@ def register(env):
         return render(specs[instrument_id], posixpath.dirname(page_src(env)))
 
     @env.macro
+    def instrument_count():
+        """How many calculators the site has: as many as the data directory holds."""
+        return len(specs)
+
+    @env.macro
     def instrument_list():
         """The index table of every calculator, with licence badges."""
         return list_table(specs, lambda sid: relative(env, f"scales/{sid}.md"))

@@ -99,6 +99,7 @@ def test_a_new_data_file_gets_its_place_in_the_navigation_and_the_index(trial_si
     assert [href for href, _ in nav if href != f"{NEW}.html"] == [f"{sid}.html" for sid in instruments.IDS]
     index = (trial_site / "site/scales/index.html").read_text(encoding="utf-8")
     assert f'<a href="{NEW}.html">{NEW_TITLE}</a>' in index
+    assert f"常用的 {len(instruments.IDS) + 1} 个量表" in index
     assert not (trial_site / "site/scales/SUMMARY.html").exists()
 
 
