@@ -169,3 +169,12 @@ def test_page_list_follows_the_order_fields():
     # Links from data files to a calculator page resolve although no such file is in docs/.
     assert page_exists("scales/brs.md") and not (ROOT / "docs/scales/brs.md").exists()
     assert not page_exists("scales/ghost.md") and page_exists("scales/index.md")
+
+
+def test_a_builder_without_the_plugins_gets_the_same_pages_and_nav(tmp_path, capsys):
+    assert scale_pages.main([str(tmp_path), "--nav"]) == 0
+    specs = instruments.load_all()
+    for name, text in scale_pages.pages(specs).items():
+        assert (tmp_path / name).read_text(encoding="utf-8") == text
+    nav = [line.strip() for line in capsys.readouterr().out.splitlines()]
+    assert nav == ["- scales/index.md"] + [f"- scales/{sid}.md" for sid in instruments.IDS]
