@@ -37,6 +37,15 @@ def test_no_script_or_macro_spells_a_contract_name():
             assert not spelled, f"{path.name} spells {name!r}: read it from the contract"
 
 
+def test_every_lazily_loaded_script_is_found_by_a_contract_attribute():
+    """handbook.js loads a feature's script when sel(name) finds its element: each name must be an
+    attribute of the contract and each script must exist (and export the wire() it calls)."""
+    for name, script in contract.FEATURES.items():
+        assert name in contract.ATTR, name
+        source = (ROOT / "docs" / script).read_text(encoding="utf-8")
+        assert re.search(r"^export (async )?function wire\(", source, re.M), script
+
+
 def test_scripts_read_storage_through_one_module():
     for name in CONTRACT_READERS:
         text = (JS / name).read_text(encoding="utf-8")
