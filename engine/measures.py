@@ -156,7 +156,16 @@ def _summary(spec, first, last, previous, threshold):
     label = spec["scoring"].get("total_label", "总分")
     abbr = spec["names"]["abbr"]
     if previous is None:
-        return abbr + "：只有一次测量（" + first["date"] + "，" + label + " " + first["total_text"] + "），再测一次即可看到变化。"
+        return (
+            abbr
+            + "：只有一次测量（"
+            + first["date"]
+            + "，"
+            + label
+            + " "
+            + first["total_text"]
+            + "），再测一次即可看到变化。"
+        )
     base = last["from_baseline"]
     text = (
         abbr
@@ -193,7 +202,9 @@ def series(spec, entries, threshold=None):
     """
     if not isinstance(entries, list) or not entries:
         raise MeasureError("这个个案还没有保存过这一量表的测量")
-    if threshold is not None and (not isinstance(threshold, dict) or not instruments.is_number(threshold.get("change"))):
+    if threshold is not None and (
+        not isinstance(threshold, dict) or not instruments.is_number(threshold.get("change"))
+    ):
         raise MeasureError("变化阈值的格式无效")
     scale = 10 ** instruments.decimals(spec)
     ordered = []
