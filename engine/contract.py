@@ -159,6 +159,7 @@ ATTR.update(
         "measure_series": "data-measure-series",
         "measure_points": "data-measure-points",
         "measure_verdict": "data-measure-verdict",
+        "measure_thresholds": "data-measure-thresholds",
     }
 )
 # The chart library (npm package uplot, copied by tools/postbuild.py); only the measurement view

@@ -75,7 +75,7 @@ def register(env):
         limits = json.dumps(found, ensure_ascii=False)
         return "\n".join(
             [
-                f'<div class="hb-measures" {A["measures"]} data-thresholds="{_e(limits)}">',
+                f'<div class="hb-measures" {A["measures"]} {A["measure_thresholds"]}="{_e(limits)}">',
                 '<p class="hb-measures__pick hb-noprint"><label for="hb-measures-case">个案</label>'
                 ' <select id="hb-measures-case"></select></p>',
                 f'<p class="hb-measures__status" role="status">{_e(NOT_RUNNING)}</p>',

@@ -168,3 +168,21 @@ def test_chart_library_is_served_but_not_precached_and_only_the_view_loads_it(si
     for page in ("scales/phq9.html", "practice/navigator.html", "index.html"):
         html = (site_dir / page).read_text(encoding="utf-8")
         assert "uplot" not in html.lower() and "measures.js" not in html, page
+
+
+def test_a_damaged_saved_measure_is_set_aside_not_overwritten(page, base_url):
+    damaged = {
+        "format": 1,
+        "current": CASE,
+        "cases": {CASE: {"checklists": {}, "measures": [{"instrument": "phq9", "version": "x", "date": "2026-01-05"}]}},
+    }
+    raw = json.dumps(damaged, ensure_ascii=False)
+    page.goto(base_url + "index.html")
+    page.evaluate("([key, raw]) => localStorage.setItem(key, raw)", [CASES_KEY, raw])
+    page.goto(base_url + "practice/measures.html")
+    expect(page.locator(".hb-measures .hb-data__notice")).to_contain_text("第 1 条测量记录的总分无效")
+    expect(page.locator(".hb-measures__status")).to_contain_text("本机还没有保存过测量记录")
+    page.wait_for_function(
+        "(raw) => Object.keys(localStorage).some((k) => k.endsWith(':quarantine') && localStorage.getItem(k) === raw)",
+        arg=raw,
+    )

@@ -2,7 +2,7 @@
 // instrument. Changes and verdicts come from engine/measures.py; this script only draws them.
 // The chart library (uPlot) is loaded here and nowhere else; the table is the chart's text version.
 import { call } from "./engine.js";
-import { CONTRACT, sel } from "./contract.js";
+import { CONTRACT, sel, read } from "./contract.js";
 import { openStore, storeNotice } from "./files.js";
 
 const store = openStore("cases", () => ({ format: CONTRACT.formats.cases, current: CONTRACT.unnamedCase, cases: {} }));
@@ -61,6 +61,11 @@ function chart(uPlot, box, data) {
   let plot = null;
   const draw = () => {
     plot?.destroy();
+    // Another page is shown now (instant navigation): this chart is gone for good.
+    if (!box.isConnected) {
+      redraws.delete(draw);
+      return;
+    }
     const c = colours(box);
     const width = Math.max(240, box.clientWidth);
     const dpr = uPlot.pxRatio;
@@ -182,7 +187,7 @@ function section(data) {
 async function draw(root, label) {
   const body = root.querySelector(".hb-measures__body");
   const status = root.querySelector(".hb-measures__status");
-  const limits = JSON.parse(root.dataset.thresholds || "{}");
+  const limits = JSON.parse(read(root, "measure_thresholds") || "{}");
   const s = await store.get();
   const entries = s.cases[label]?.[CONTRACT.measures] || [];
   const byInstrument = new Map();
