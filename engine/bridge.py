@@ -60,6 +60,8 @@ FUNCTIONS = {
     "private_notes": ("storage", "private_notes", None),
     "check_part": ("storage", "check_part", None),
     "envelope": ("storage", "envelope", None),
+    "measure_record": ("measures", "record", "instruments"),
+    "measure_series": ("measures", "series", "instruments"),
 }
 
 

@@ -125,6 +125,7 @@ def as_dict():
         "result": RESULT,
         "action": ACTION,
         "assets": ASSETS,
+        "measures": MEASURES,
     }
 
 
@@ -159,3 +160,24 @@ FEATURES = {
     "quiz": "assets/js/quiz.js",
     "batch": "assets/js/batch.js",
 }
+# Repeated measures: a case keeps its saved scale results under this key, a list of
+# engine/measures.py record()s; calculators save them, the measurement view (practice/measures) draws them.
+MEASURES = "measures"
+ATTR.update(
+    {
+        "measure_save": "data-measure-save",
+        "measures": "data-measures",
+        "measure_series": "data-measure-series",
+        "measure_points": "data-measure-points",
+        "measure_verdict": "data-measure-verdict",
+        "measure_thresholds": "data-measure-thresholds",
+    }
+)
+# The chart library (npm package uplot, copied by tools/postbuild.py); only the measurement view
+# loads it, and the service worker keeps it on first use instead of precaching it.
+ASSETS.update(
+    {
+        "chart_js": "assets/vendor/uplot/uPlot.iife.min.js",
+        "chart_css": "assets/vendor/uplot/uPlot.min.css",
+    }
+)

@@ -188,6 +188,46 @@ def _cases(data):
                     _fail(what + "的填写项 " + _clip(field) + " 无效")
         if "updated" in case:
             _date(case["updated"], what)
+        _measures(case.get(contract.MEASURES, []), what)
+
+
+# A saved measure: what a calculator stored (engine/measures.py record()); its answers let it be rescored.
+_ANSWER_TEXT_MAX = 16
+_ID_MAX = 40
+
+
+def _short_text(value, limit):
+    return isinstance(value, str) and 0 < len(value) <= limit
+
+
+def _is_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _measures(entries, what):
+    if not isinstance(entries, list):
+        _fail(what + "的测量记录格式损坏")
+    for position in range(len(entries)):
+        entry = entries[position]
+        where = what + "的第 " + str(position + 1) + " 条测量记录"
+        _mapping(entry, where)
+        if not _short_text(entry.get("instrument"), _ID_MAX) or not _short_text(entry.get("version"), _ID_MAX):
+            _fail(where + "缺少量表或评分规则版本")
+        _date(entry.get("date"), where)
+        if not _is_number(entry.get("total")):
+            _fail(where + "的总分无效")
+        if entry.get("band") is not None and not _short_text(entry.get("band"), _ID_MAX):
+            _fail(where + "的分级无效")
+        for name, value in _mapping(entry.get("subscales", {}), where).items():
+            if not _is_number(value):
+                _fail(where + "的分量表 " + _clip(name) + " 无效")
+        flags = entry.get("flags", [])
+        if not isinstance(flags, list) or not all(_short_text(flag, _ID_MAX) for flag in flags):
+            _fail(where + "的警示项无效")
+        answers = _mapping(entry.get("answers"), where)
+        for key, value in answers.items():
+            if not (_is_number(value) or _short_text(value, _ANSWER_TEXT_MAX)) or len(key) > _ID_MAX:
+                _fail(where + "的第 " + _clip(key) + " 题答案无效")
 
 
 def check_part(kind, data, prefix):

@@ -16,6 +16,7 @@ from engine import instruments as rules
 from macros.batch import batch_section
 from macros.datafiles import DataFileError, check_fields, load_yaml
 from macros.links import relative
+from macros.measures import save_control_html
 from macros.pages import INSTRUMENTS, page_exists, page_src
 
 INSTRUMENT_DIR = INSTRUMENTS
@@ -451,6 +452,7 @@ def calculator_html(spec, here="scales"):
         f'<section class="hb-calc__compare" {A["compare"]} hidden aria-live="polite">',
         f"<h3>前后测对比</h3><p {A['compare_text']}></p>",
         "</section>",
+        save_control_html(spec, here),
         "</div>",
     ]
     return "\n".join(out)

@@ -6,7 +6,7 @@ Precached (the shell): Material's styles and scripts, what the search worker loa
 language, our scripts, the engine, the question bank, the default runtime, the
 home, privacy and fallback pages and every tool page (calculators, checklists, drills, mock exam,
 错题本). Chapter pages, a chapter's practice page and its question file are cached on first visit,
-or all pages at once from the privacy page; large optional files (the Pyodide build) on first use.
+or all pages at once from the privacy page; large optional files (the Pyodide build, the measurement view's chart library in assets/vendor/uplot/) on first use.
 The search index grows with the content and every page loads it anyway: it is kept when the worker
 takes over (from the browser's HTTP cache), not downloaded a second time by the precache.
 """

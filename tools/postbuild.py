@@ -36,6 +36,11 @@ RUNTIME_FILES = {
         ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"],
     ),
 }
+# The measurement view's chart library: npm package -> (file in the package, site path from the contract).
+CHART_FILES = (
+    "uplot",
+    [("dist/uPlot.iife.min.js", contract.ASSETS["chart_js"]), ("dist/uPlot.min.css", contract.ASSETS["chart_css"])],
+)
 # Data the engine reads in the browser: bundle name -> module whose load_all() validates and returns it.
 BUNDLES = {"instruments": "macros.instruments", "checklists": "macros.checklists"}
 # Pages that must open with an abstract and end with their sources: chapter folders and the glossary.
@@ -93,6 +98,18 @@ def copy_runtime(site, runtime):
         if not source.exists():
             raise PostBuildError(f"缺少 {source.relative_to(ROOT)}：请先运行 npm ci（make 会自动运行）")
         shutil.copy2(source, vendor / name)
+
+
+def copy_chart(site):
+    package, files = CHART_FILES
+    for name, target in files:
+        source = NODE_MODULES / package / name
+        if not source.exists():
+            raise PostBuildError(f"缺少 {source.relative_to(ROOT)}：请先运行 npm ci（make 会自动运行）")
+        (site / target).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, site / target)
+    # The library's MIT licence travels with it.
+    shutil.copy2(NODE_MODULES / package / "LICENSE", (site / files[0][1]).parent / "LICENSE.txt")
 
 
 def compile_mpy(sources):
@@ -162,6 +179,7 @@ def run(site, zip_to=None):
     check_pages(site)
     runtime = built_runtime(site)
     copy_runtime(site, runtime)
+    copy_chart(site)
     write_engine(site, runtime)
     write_exam(site)
     quiz.check_anchors(site)

@@ -3,7 +3,7 @@
 // when it is the score of what is on the form right now.
 import { call, watch, RUNTIME_NAMES } from "./engine.js";
 import { CONTRACT, sel, read } from "./contract.js";
-import { today } from "./files.js";
+import { today, openStore } from "./files.js";
 
 const before = new Map(); // pre-test results per instrument, this tab only (nothing is stored)
 const RESULT = CONTRACT.result;
@@ -11,6 +11,10 @@ const ACTION = CONTRACT.action;
 // What a number box holds when the browser could not read the typed text as a number: the engine
 // then answers "不是数字" for that item instead of treating it as unanswered.
 const UNREADABLE = "（无法识别的输入）";
+// The navigator's case store: a saved score goes to cases[label].measures (see engine/measures.py).
+const cases = openStore("cases", () => ({ format: CONTRACT.formats.cases, current: CONTRACT.unnamedCase, cases: {} }));
+const NEW_CASE = ""; // value of the «新建个案…» choice
+let lastLabel = "";
 
 window.calculators = {
   /** Test contract: score(id, answers) → Promise of the engine's result object. */
@@ -144,6 +148,7 @@ function wireOne(root) {
   root.addEventListener("input", rescore);
   root.addEventListener("change", rescore);
   form?.addEventListener("submit", (e) => e.preventDefault());
+  wireSave(root, id, current);
 
   // Score entry: a whole value moves on to the next box, so each item costs one key press.
   root.addEventListener("input", (event) => {
@@ -200,6 +205,100 @@ function wireOne(root) {
       }
       button.textContent = "已复制";
       setTimeout(() => { button.textContent = "复制结果"; }, 1500);
+    }
+  });
+}
+
+/** Add one saved measure to a case; on a refused write the store is left as it was and false is returned. */
+async function storeMeasure(label, entry) {
+  const s = await cases.get();
+  const created = !Object.hasOwn(s.cases, label);
+  if (created) s.cases[label] = { checklists: {} };
+  const c = s.cases[label];
+  const { updated } = c;
+  (c[CONTRACT.measures] ||= []).push(entry);
+  c.updated = today();
+  if (cases.save(s)) return true;
+  c[CONTRACT.measures].pop();
+  if (!c[CONTRACT.measures].length) delete c[CONTRACT.measures];
+  if (updated === undefined) delete c.updated;
+  else c.updated = updated;
+  if (created) delete s.cases[label];
+  return false;
+}
+
+async function fillCases(select) {
+  let s = { cases: {}, current: "" };
+  try {
+    s = await cases.get();
+  } catch { /* unreadable storage: only a new case can be typed */ }
+  const labels = Object.keys(s.cases).sort();
+  const chosen = labels.includes(lastLabel) ? lastLabel : s.current;
+  select.replaceChildren(
+    ...labels.map((label) => new Option(label, label, false, label === chosen)),
+    new Option("新建个案…", NEW_CASE, false, !labels.includes(chosen)),
+  );
+}
+
+/** «保存到个案»: below the form; the score shown above never depends on whether saving works. */
+function wireSave(root, id, current) {
+  const box = root.querySelector(sel("measure_save"));
+  if (!box) return;
+  const select = box.querySelector("select");
+  const label = box.querySelector('input[type="text"]');
+  const date = box.querySelector('input[type="date"]');
+  const message = box.querySelector('[role="status"]');
+  const showNew = () => {
+    const typing = select.value === NEW_CASE;
+    label.hidden = !typing;
+    box.querySelector(`label[for="${label.id}"]`).hidden = !typing;
+  };
+  // These fields are not answers: they must not rescore the form.
+  for (const type of ["input", "change"]) box.addEventListener(type, (event) => event.stopPropagation());
+  select.addEventListener("change", showNew);
+  date.value = today();
+  fillCases(select).then(showNew);
+  box.querySelector("button").addEventListener("click", async () => {
+    message.textContent = "";
+    const answers = answersOf(root);
+    let view;
+    try {
+      view = await current();
+    } catch (error) {
+      message.textContent = error.message;
+      return;
+    }
+    if (!view || !view.result.complete) {
+      message.textContent = "请先完成可计分的作答，再保存到个案。";
+      return;
+    }
+    const typing = select.value === NEW_CASE;
+    const name = typing ? label.value.trim() : select.value;
+    if (typing) {
+      const problem = name ? await call("label_problem", name).catch((error) => error.message) : "请先输入新个案代号";
+      if (problem) {
+        message.textContent = `${problem}。`;
+        return;
+      }
+    }
+    let entry;
+    try {
+      entry = await call("measure_record", id, answers, date.value);
+    } catch (error) {
+      message.textContent = error.message;
+      return;
+    }
+    if (await storeMeasure(name, entry).catch(() => false)) {
+      lastLabel = name;
+      label.value = "";
+      await fillCases(select);
+      showNew();
+      message.textContent = `已保存到个案“${name}”：${entry.date}，${view.shown.label} ${view.shown.total}${view.shown.band}。`;
+    } else {
+      const why = cases.unsaved || (cases.blocked
+        ? "本机有一份无法读取的个案记录，为了不覆盖它，暂不保存新记录（请到个案流程导航处理）"
+        : "浏览器拒绝保存");
+      message.textContent = `未能保存到个案：${why}。上面的分数照常有效，可以先用“复制结果”记下。`;
     }
   });
 }
