@@ -9,6 +9,7 @@ import shutil
 import pytest
 import yaml
 
+from engine import contract
 from macros import quiz
 from macros.datafiles import DataFileError
 
@@ -362,7 +363,7 @@ def test_browser_bundle_hides_answers_but_keeps_them_recoverable():
     source = next(x for x in quiz.load_questions() if x["id"] == q["id"])
     text = json.dumps(bundle, ensure_ascii=False)
     assert '"correct"' not in text and source["options"][0]["why"] not in text
-    key = (q["id"] + "\u00b7hb").encode()
+    key = (q["id"] + contract.HIDE_SUFFIX).encode()
     raw = bytes(b ^ key[i % len(key)] for i, b in enumerate(base64.b64decode(q["key"])))
     hidden = json.loads(raw)
     assert hidden["c"] == [i for i, o in enumerate(source["options"]) if o["correct"]]
