@@ -50,10 +50,17 @@ def wait_stored(page, condition, arg=None):
     )
 
 
+def paper_ready(page):
+    """Wait for the 15 cards of the quick paper with every option answerable (the engine has said which
+    questions take several answers)."""
+    expect(page.locator("[data-question-id]")).to_have_count(15, timeout=60000)
+    expect(page.locator("[data-question-id] input:disabled")).to_have_count(0, timeout=60000)
+
+
 def start_quick_mock(page, base_url):
     page.goto(base_url + "exam/mock.html")
     page.get_by_role("button", name="开始" + QUICK).click()
-    expect(page.locator("[data-question-id][data-ready]")).to_have_count(15, timeout=60000)
+    paper_ready(page)
     return page.locator("[data-question-id]")
 
 
@@ -82,7 +89,7 @@ def leave_by_footer_link(page, asked):
 
 def expect_paper_restored(page, chosen, at):
     cards = page.locator("[data-question-id]")
-    expect(page.locator("[data-question-id][data-ready]")).to_have_count(15, timeout=60000)
+    paper_ready(page)
     for index, options in chosen.items():
         boxes = cards.nth(index).locator("input")
         for i in range(boxes.count()):
@@ -218,10 +225,18 @@ def test_notebook_fits_a_phone(browser, base_url, keys):
     ctx.add_init_script(f"localStorage.setItem({json.dumps(EXAM_KEY)}, {json.dumps(json.dumps(store))});")
     page = ctx.new_page()
     page.goto(base_url + "exam/mistakes.html")
-    expect(page.locator(".hb-mistakes a")).to_have_count(6, timeout=60000)
+    expect(page.locator(".hb-quiz td a")).to_have_count(6, timeout=60000)
+    # Nothing runs off the screen, and no id, date or count is broken over lines to squeeze four columns in.
     page.wait_for_function(
         """() => document.documentElement.scrollWidth <= innerWidth
           && Array.from(document.querySelectorAll('.hb-quiz td, .hb-quiz th, .hb-quiz .hb-q'))
-               .every((e) => e.getBoundingClientRect().right <= innerWidth + 0.5)"""
+               .every((e) => e.getBoundingClientRect().right <= innerWidth + 0.5)
+          && Array.from(document.querySelectorAll('.hb-quiz td'))
+               .filter((td) => /^\\S{1,12}$/.test(td.textContent.trim()))
+               .every((td) => {
+                 const range = document.createRange();
+                 range.selectNodeContents(td);
+                 return range.getBoundingClientRect().height < 1.5 * parseFloat(getComputedStyle(td).lineHeight);
+               })"""
     )
     ctx.close()
