@@ -334,7 +334,8 @@ function paperView(root, plan, state, resumed) {
       return;
     }
     left = Math.max(0, deadline - seconds());
-    clock.textContent = clockText(left);
+    const answered = cards.filter((card) => card.querySelector("input:checked")).length;
+    clock.textContent = `${clockText(left)} · 已答 ${answered}/${cards.length} 题`;
     if (left > 0) return;
     pause();
     if (document.hidden) timeIsUp("本卷的时间已经用完。");
