@@ -137,21 +137,27 @@ function practice(root, questions, { set = null, extra = false } = {}) {
     p.practice = { ...p.practice, [set]: questions[index].id };
     store.save(p);
   }
+  // A card is shown once the engine has said how it is answered; until then the previous card (or,
+  // at first, a loading line that the engine's start timeout turns into a Chinese message) stays.
+  let showing = 0;
   async function show() {
     const q = questions[index];
+    const mine = ++showing;
     const card = questionCard(q, { number: index + 1, total: questions.length, chapter: !set });
-    holder.replaceChildren(card);
     nav.querySelector('[data-go="-1"]').disabled = index === 0;
     nav.querySelector('[data-go="1"]').disabled = index === questions.length - 1;
     submitButton.disabled = true;
+    if (!holder.firstElementChild) holder.append(el('<p class="hb-quiz__loading">正在准备题目……</p>'));
     summary();
     keepPlace();
-    const say = (text) => { card.querySelector(".hb-q__feedback").textContent = text; };
-    if (await prepare([card], [q], say) && holder.firstElementChild === card) submitButton.disabled = false;
+    const say = (text) => holder.replaceChildren(el(`<p class="hb-quiz__loading">${escape(text)}</p>`));
+    if (!await prepare([card], [q], say) || mine !== showing) return;
+    holder.replaceChildren(card);
+    submitButton.disabled = false;
   }
-  function go(to) {
+  async function go(to) {
     index = to;
-    show();
+    await show();
     // The next question starts where the reader is looking, not a screen further up.
     if (holder.getBoundingClientRect().top < 0) holder.scrollIntoView({ block: "start" });
     holder.querySelector("input")?.focus({ preventScroll: true });
