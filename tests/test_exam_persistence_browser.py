@@ -240,3 +240,38 @@ def test_notebook_fits_a_phone(browser, base_url, keys):
                })"""
     )
     ctx.close()
+
+
+def test_import_keeps_practice_places_and_the_paper_in_progress(page, base_url, keys, tmp_path):
+    """A file from another device brings its place in a practice set and its unfinished paper along."""
+    quick = sorted(k for k in keys if k.startswith("cw-"))[:15]
+    data = {
+        "answers": {},
+        "notebook": {},
+        "exams": [{"date": "2026-11-24", "points": 12, "max": 20, "paper": "quick"}],
+        "practice": {"casework": "cw-004"},
+        "mock": {
+            "paper": "quick",
+            "ids": quick,
+            "responses": {quick[2]: [1]},
+            "at": 2,
+            "left": 600,
+            "deadline": 1,  # long past: the page asks rather than grading
+            "started": "2026-11-24",
+        },
+    }
+    envelope = {"app": "medical-social-work-handbook", "kind": "exam-progress", "format": 1, "data": data}
+    page.goto(base_url + "exam/mistakes.html")
+    expect(page.get_by_role("button", name="导出练习进度")).to_be_visible(timeout=60000)
+    page.set_input_files(
+        "[data-data='import']",
+        files=[{"name": "p.json", "mimeType": "application/json", "buffer": json.dumps(envelope).encode()}],
+    )
+    expect(page.locator(".hb-data__message")).to_contain_text("已导入错题本")
+    wait_stored(page, "(s) => s.practice.casework === 'cw-004' && s.mock && s.mock.ids.length === 15")
+
+    page.goto(base_url + "casework/exercises.html")
+    expect(page.locator("[data-question-id]")).to_have_attribute("data-question-id", "cw-004")
+    page.goto(base_url + "exam/mock.html")
+    expect(page.locator(".hb-quiz__notice")).to_contain_text("这段时间已经过去", timeout=60000)
+    expect(page.locator("[data-question-id]").nth(2).locator("input").nth(1)).to_be_checked()

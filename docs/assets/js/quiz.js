@@ -226,6 +226,10 @@ function clockText(left) {
   return `剩余时间 ${Math.floor(left / 60)} 分 ${String(left % 60).padStart(2, "0")} 秒`;
 }
 
+function away(left) {
+  return `你离开时本卷还剩 ${Math.ceil(left / 60)} 分钟，这段时间已经过去。`;
+}
+
 function byIds() {
   return new Map(bank.questions.concat(bank.drills).map((q) => [q.id, q]));
 }
@@ -326,10 +330,12 @@ function paperView(root, plan, state, resumed) {
     p.mock = { ...state, left, deadline: seconds() + left };
     store.save(p);
   }
+  let pausedUntil = 0; // the epoch second at which the time left when paused would have run out
   function pause() {
     if (!timer) return;
     clearInterval(timer);
     left = Math.max(0, deadline - seconds());
+    pausedUntil = seconds() + left;
     timer = null;
     save();
   }
@@ -372,7 +378,11 @@ function paperView(root, plan, state, resumed) {
   }
 
   on(window, "pagehide", pause);
-  on(window, "pageshow", (event) => { if (event.persisted && root.isConnected && !expired) run(); });
+  on(window, "pageshow", (event) => { // back from the browser's page cache: as on any return
+    if (!event.persisted || !root.isConnected || expired || submitted) return;
+    if (seconds() >= pausedUntil) timeIsUp(away(left));
+    else run();
+  });
   on(document, "visibilitychange", () => { if (document.hidden) save(); });
   on(window, "beforeunload", (event) => {
     if (submitted || !root.isConnected) return;
@@ -471,7 +481,7 @@ function paperView(root, plan, state, resumed) {
       const answered = Object.values(state.responses).filter((r) => r.length).length;
       if (seconds() >= state.deadline) {
         clock.textContent = clockText(left);
-        timeIsUp(`你离开时本卷还剩 ${Math.ceil(left / 60)} 分钟，这段时间已经过去。`);
+        timeIsUp(away(left));
         return;
       }
       notice.innerHTML = `<p class="hb-quiz__resumed">已恢复上次未交卷的试卷（已答 ${answered} 题），从剩余时间接着计时。</p>`;
