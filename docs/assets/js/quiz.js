@@ -44,7 +44,7 @@ function questionCard(q, { number, total, chapter = true } = {}) {
     `${bank.types[q.type]}<span class="hb-q__multi"></span>`,
     number ? `第 ${number}/${total} 题` : "",
     chapter ? escape(bank.chapters[q.chapter]) : "",
-    `<span data-exam="${q.exam}">${escape(bank.exams[q.exam])}</span>`,
+    escape(bank.exams[q.exam]),
   ].filter(Boolean).join(" · ");
   return el(`
     <article class="hb-q" data-question-id="${q.id}">
@@ -298,9 +298,10 @@ function paperView(root, plan, state, resumed) {
   const finish = actions.querySelector('[data-do="submit"]');
   const cards = [];
   let offset = 0;
-  const parts = plan.parts.flatMap((part) => {
+  const parts = plan.parts.flatMap((part, n) => {
     const ol = el(`<ol class="hb-quiz__paper" start="${offset + 1}"></ol>`);
-    for (const q of paper.slice(offset, offset + part.count)) {
+    // The last part takes whatever remains, should the layout have changed since the paper was drawn.
+    for (const q of paper.slice(offset, n === plan.parts.length - 1 ? paper.length : offset + part.count)) {
       const card = questionCard(q);
       cards.push(card);
       const li = document.createElement("li");
