@@ -84,10 +84,12 @@ def exam_score(questions, responses):
     return {"points": total, "max": maximum, "by_chapter": by_chapter, "items": items}
 
 
-def review(entry, correct, today):
+def review(entry, correct, today, extra=False):
     """Next state of one 错题本 entry after an answer on `today`; None once it is mastered.
 
     A wrong answer (re)starts the schedule: review tomorrow. Each right answer moves to the next interval.
+    `extra` marks an answer given outside the schedule (redoing mistakes before they are due): a right
+    answer there leaves the schedule as it was, so repeating a question the same day never masters it.
     """
     dates.day_number(today)
     step = entry.get("step", 0) if isinstance(entry, dict) else 0
@@ -96,17 +98,41 @@ def review(entry, correct, today):
         return {"step": 0, "due": dates.add_days(today, INTERVALS[0]), "wrong": wrong + 1}
     if entry is None:
         return None  # right first time: it never enters the notebook
+    if extra and dates.day_number(entry["due"]) > dates.day_number(today):
+        return entry
     step += 1
     if step >= len(INTERVALS):
         return None
     return {"step": step, "due": dates.add_days(today, INTERVALS[step]), "wrong": wrong}
 
 
-def due(notebook, today):
-    """Ids of entries due on or before `today`, most overdue first (ties by id)."""
+# What the 错题本 offers to work through: the entries due for review, the questions answered wrong
+# today (to redo at once), or every entry.
+WORK_LISTS = ("due", "today", "all")
+
+
+def due(notebook, today, which="due", answers=None):
+    """Ids of the 错题本 to work through on `today`.
+
+    "due": entries due on or before today, most overdue first (ties by id); "today": entries whose
+    latest answer (in `answers`, {id: {correct, date}}) was wrong today, by id; "all": every entry,
+    most often wrong first (ties by id).
+    """
     now = dates.day_number(today)
-    ready = [(dates.day_number(e["due"]), qid) for qid, e in notebook.items() if dates.day_number(e["due"]) <= now]
-    return [qid for _, qid in sorted(ready)]
+    if which == "due":
+        ready = [(dates.day_number(e["due"]), qid) for qid, e in notebook.items() if dates.day_number(e["due"]) <= now]
+        return [qid for _, qid in sorted(ready)]
+    if which == "today":
+        answers = answers if isinstance(answers, dict) else {}
+        latest = [qid for qid in notebook if isinstance(answers.get(qid), dict)]
+        return sorted(
+            qid
+            for qid in latest
+            if answers[qid].get("correct") is False and dates.day_number(answers[qid].get("date")) == now
+        )
+    if which == "all":
+        return [qid for _, qid in sorted((-e["wrong"], qid) for qid, e in notebook.items())]
+    raise QuizError("未知的错题列表：" + str(which)[:24])
 
 
 def reveal(question):

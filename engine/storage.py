@@ -169,6 +169,47 @@ def _exam(data):
         for key in ("points", "max"):
             if not isinstance(paper.get(key), (int, float)) or isinstance(paper.get(key), bool):
                 _fail("模拟考试记录的分数无效")
+        if "paper" in paper:
+            _name(paper["paper"], "模拟考试记录的试卷编号")
+    for name, qid in _mapping(data.get("practice", {}), "练习进度的位置").items():
+        _name(qid, "练习 " + _clip(name) + " 的位置")
+    if data.get("mock") is not None:
+        _mock(data["mock"])
+
+
+# Ids of questions, sets and papers are short ASCII codes; anything longer is not one of them.
+_NAME_MAX = 64
+# The longest time a mock paper may have left, in seconds (the longest paper is 120 minutes).
+_MOCK_SECONDS_MAX = 24 * 3600
+
+
+def _name(value, what):
+    if not isinstance(value, str) or not value or len(value) > _NAME_MAX:
+        _fail(what + "无效：" + _clip(value))
+
+
+def _mock(paper):
+    """The mock paper in progress: its questions in order, answers so far, where the reader was, and its clock
+    (seconds left when last saved, and the epoch second at which they run out if the page stays open)."""
+    what = "未交卷的模拟试卷"
+    _mapping(paper, what)
+    _name(paper.get("paper"), what + "的试卷编号")
+    ids = paper.get("ids")
+    if not isinstance(ids, list) or not ids:
+        _fail(what + "的题目列表无效")
+    for qid in ids:
+        _name(qid, what + "的题号")
+    if len(set(ids)) != len(ids):
+        _fail(what + "的题目列表有重复")
+    for qid, chosen in _mapping(paper.get("responses", {}), what + "的作答").items():
+        if qid not in ids or not isinstance(chosen, list):
+            _fail(what + "的作答 " + _clip(qid) + " 无效")
+        for option in chosen:
+            _count(option, what + "的作答 " + _clip(qid), 0, 4)
+    _count(paper.get("at", 0), what + "的位置", 0, len(ids) - 1)
+    _count(paper.get("left"), what + "的剩余时间", 0, _MOCK_SECONDS_MAX)
+    _count(paper.get("deadline"), what + "的截止时间")
+    _date(paper.get("started"), what + "的开始日期")
 
 
 def _cases(data):

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 from engine import contract
+from engine import quiz as rules
 from macros.content import references
 from macros.datafiles import DATA, DataFileError, check_fields, load_records, load_yaml
 from macros.pages import page_exists, page_src
@@ -322,6 +323,32 @@ def check_papers(questions, drills, strict=None):
             log.warning("%s", error)
 
 
+# The parts of a mock paper, in order, as the page titles them (points by the rule in engine/quiz.py).
+PARTS = {
+    "single": "一、单项选择题（共 {n} 题，每题 {points:g} 分）",
+    "multi": "二、多项选择题（共 {n} 题，每题 {points:g} 分；错选不得分，少选每个正确选项得 {partial:g} 分）",
+}
+
+
+def paper_parts(paper, pool):
+    """How the page lays out one paper: per part its type, title, how many items it draws and how many a full
+    paper has (fewer while the pool is short)."""
+    points = {"single": rules.SINGLE_POINTS, "multi": rules.MULTI_POINTS}
+    parts = []
+    for kind, title in PARTS.items():
+        n = min(len(pool[kind]), paper[kind])
+        parts.append(
+            {
+                "type": kind,
+                "name": TYPE_NAMES[kind],
+                "count": n,
+                "wanted": paper[kind],
+                "title": title.format(n=n, points=points[kind], partial=rules.PARTIAL_POINTS),
+            }
+        )
+    return parts
+
+
 def _hide(qid, payload):
     """Keep the answer out of plain sight until the reader answers (not secrecy: the reader owns the device)."""
     key = (qid + contract.HIDE_SUFFIX).encode()
@@ -331,7 +358,8 @@ def _hide(qid, payload):
 
 def bundle():
     """The browser's bank: stems and options in plain text, correctness and explanations hidden; each item
-    carries its exam code, and each mock paper its pool of ids (the drawing rule lives here, not in JS)."""
+    carries its exam code, and each mock paper its pool of ids and its parts (the drawing rule and the layout
+    live here, not in JS)."""
     codes, papers = load_exam()
     questions, drills = load_questions(), load_drills()
 
@@ -355,7 +383,11 @@ def bundle():
     return {
         "chapters": CHAPTERS,
         "exams": {c: r["label"] for c, r in codes.items()},
-        "papers": [{**paper, "pool": paper_pool(paper, questions, drills)} for paper in papers],
+        "types": TYPE_NAMES,
+        "papers": [
+            {**paper, "pool": pool, "parts": paper_parts(paper, pool)}
+            for paper, pool in ((p, paper_pool(p, questions, drills)) for p in papers)
+        ],
         "questions": [public(q) for q in questions],
         "drills": [public(q) for q in drills],
     }

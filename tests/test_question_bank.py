@@ -4,11 +4,13 @@ import base64
 import itertools
 import json
 import logging
+import re
 import shutil
 
 import pytest
 import yaml
 
+from engine import contract
 from macros import quiz
 from macros.datafiles import DataFileError
 
@@ -362,8 +364,24 @@ def test_browser_bundle_hides_answers_but_keeps_them_recoverable():
     source = next(x for x in quiz.load_questions() if x["id"] == q["id"])
     text = json.dumps(bundle, ensure_ascii=False)
     assert '"correct"' not in text and source["options"][0]["why"] not in text
-    key = (q["id"] + "\u00b7hb").encode()
+    key = (q["id"] + contract.HIDE_SUFFIX).encode()
     raw = bytes(b ^ key[i % len(key)] for i, b in enumerate(base64.b64decode(q["key"])))
     hidden = json.loads(raw)
     assert hidden["c"] == [i for i, o in enumerate(source["options"]) if o["correct"]]
     assert hidden["w"] == [o["why"] for o in source["options"]]
+
+
+def test_mock_layout_comes_with_the_bank():
+    """The page draws each paper's parts as the bank lays them out; the real paper is 60 单选 × 1 + 20 多选 × 2."""
+    papers = {p["id"]: p for p in quiz.bundle()["papers"]}
+    full = papers["shiwu"]
+    assert [(p["type"], p["count"], p["wanted"]) for p in full["parts"]] == [("single", 60, 60), ("multi", 20, 20)]
+    assert full["parts"][0]["title"] == "一、单项选择题（共 60 题，每题 1 分）"
+    assert full["parts"][1]["title"] == "二、多项选择题（共 20 题，每题 2 分；错选不得分，少选每个正确选项得 0.5 分）"
+    assert full["minutes"] == 120
+
+
+def test_quiz_script_leaves_answers_and_layout_to_python():
+    script = (quiz.DOCS / "assets" / "js" / "quiz.js").read_text(encoding="utf-8")
+    assert "atob(" not in script and "hideSuffix" not in script, "quiz.js decodes answers itself"
+    assert not re.search(r"每题 \d|单项选择题|多项选择题", script), "quiz.js spells the paper layout"

@@ -99,6 +99,8 @@ def test_quick_mock_exam_scores_by_the_rule(page, base_url, keys):
     cards = page.locator("[data-question-id]")
     cards.first.wait_for()
     expect(cards).to_have_count(15)
+    # Radios or checkboxes are settled once the engine has said which questions take several answers.
+    expect(page.locator("[data-question-id][data-ready]")).to_have_count(15)
     expected = 0.0
     multi_seen = 0
     for i in range(cards.count()):

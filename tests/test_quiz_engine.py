@@ -222,3 +222,111 @@ def test_case_store_checked():
     good["data"]["cases"]["床位A"]["checklists"]["intake"]["checks"]["a"] = "yes"
     with pytest.raises(storage.StorageError, match="勾选项 a"):
         storage.check_import("cases", good)
+
+
+# ---- redoing mistakes at once, and the stored paper in progress and practice places ----
+
+
+def test_redo_before_due_right_keeps_schedule_wrong_restarts_it():
+    entry = {"step": 0, "due": "2026-11-25", "wrong": 1}  # wrong on 11-24, due the next day
+    assert quiz.review(entry, True, "2026-11-24", True) == entry  # redone right the same day: nothing moves
+    assert quiz.review(entry, False, "2026-11-24", True) == {"step": 0, "due": "2026-11-25", "wrong": 2}
+    # Once due, a redo counts like a review: the next interval is 2 days.
+    assert quiz.review(entry, True, "2026-11-25", True) == {"step": 1, "due": "2026-11-27", "wrong": 1}
+    # Outside redo mode the schedule keeps its old rule.
+    assert quiz.review(entry, True, "2026-11-24") == {"step": 1, "due": "2026-11-26", "wrong": 1}
+
+
+BOOK = {
+    "a": {"step": 0, "due": "2026-11-25", "wrong": 1},
+    "b": {"step": 2, "due": "2026-11-20", "wrong": 3},
+    "c": {"step": 0, "due": "2026-11-25", "wrong": 2},
+}
+ANSWERS = {
+    "a": {"correct": False, "date": "2026-11-24"},
+    "b": {"correct": False, "date": "2026-11-10"},
+    "c": {"correct": False, "date": "2026-11-24"},
+    "d": {"correct": False, "date": "2026-11-24"},  # not in the notebook (mastered or cleared): not offered
+}
+
+
+def test_todays_mistakes_are_offered_at_once_though_not_due():
+    assert quiz.due(BOOK, "2026-11-24") == ["b"]
+    assert quiz.due(BOOK, "2026-11-24", "today", ANSWERS) == ["a", "c"]
+    redone = dict(ANSWERS, a={"correct": True, "date": "2026-11-24"})
+    assert quiz.due(BOOK, "2026-11-24", "today", redone) == ["c"]  # put right already: off today's list
+
+
+def test_all_mistakes_most_often_wrong_first():
+    assert quiz.due(BOOK, "2026-11-24", "all", ANSWERS) == ["b", "c", "a"]
+
+
+def test_unknown_work_list_refused():
+    with pytest.raises(quiz.QuizError, match="未知的错题列表"):
+        quiz.due(BOOK, "2026-11-24", "tomorrow")
+
+
+MOCK = {
+    "paper": "quick",
+    "ids": ["cw-001", "cw-002", "dr-003"],
+    "responses": {"cw-001": [2], "cw-002": [0, 3]},
+    "at": 1,
+    "left": 1130,
+    "deadline": 1796000000,
+    "started": "2026-11-24",
+}
+
+
+def stored(**fields):
+    value = {"format": 1, "answers": {}, "notebook": {}, "exams": []}
+    value.update(fields)
+    return value
+
+
+def test_store_with_paper_in_progress_places_and_paper_ids_loads():
+    value = stored(
+        mock=MOCK,
+        practice={"casework": "cw-007", "drills": "dr-010"},
+        exams=[{"date": "2026-11-24", "points": 9.5, "max": 20, "paper": "quick"}],
+    )
+    assert storage.check_store("exam", value) == value
+    exported = storage.envelope("exam-progress", {k: v for k, v in value.items() if k != "format"})
+    assert storage.check_import("exam-progress", exported)["mock"] == MOCK
+
+
+def test_old_store_without_new_fields_loads():
+    assert storage.check_store("exam", stored())["exams"] == []
+    assert storage.check_store("exam", stored(mock=None))["mock"] is None
+
+
+def mock_with(**changes):
+    paper = dict(MOCK, responses=dict(MOCK["responses"]))
+    paper.update(changes)
+    return paper
+
+
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"mock": "yes"}, "未交卷的模拟试卷格式损坏"),
+        ({"mock": mock_with(ids=[])}, "题目列表无效"),
+        ({"mock": mock_with(ids=["cw-001", "cw-001"])}, "题目列表有重复"),
+        ({"mock": mock_with(ids=["cw-001", 7])}, "题号无效"),
+        ({"mock": mock_with(responses={"zz-999": [0]})}, "作答 zz-999 无效"),
+        ({"mock": mock_with(responses={"cw-001": [5]})}, "数值无效"),
+        ({"mock": mock_with(responses={"cw-001": 2})}, "作答 cw-001 无效"),
+        ({"mock": mock_with(at=3)}, "位置的数值无效"),
+        ({"mock": mock_with(left=-1)}, "剩余时间的数值无效"),
+        ({"mock": mock_with(left=2.5)}, "剩余时间的数值无效"),
+        ({"mock": {k: v for k, v in MOCK.items() if k != "deadline"}}, "截止时间的数值无效"),
+        ({"mock": mock_with(started="today")}, "开始日期的日期无效"),
+        ({"mock": mock_with(paper="")}, "试卷编号无效"),
+        ({"practice": ["cw-001"]}, "练习进度的位置格式损坏"),
+        ({"practice": {"casework": 3}}, "练习 casework 的位置无效"),
+        ({"exams": [{"date": "2026-11-24", "points": 1, "max": 2, "paper": None}]}, "试卷编号无效"),
+    ],
+)
+def test_bad_new_fields_refuse_the_store(fields, message):
+    """A refused store is set aside by the page (files.js), never overwritten."""
+    with pytest.raises(storage.StorageError, match=message):
+        storage.check_store("exam", stored(**fields))

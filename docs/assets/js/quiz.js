@@ -6,9 +6,10 @@ import {
   openStore, storeNotice, today, exportFile, dataControls, askReplace, mergeSummary, checkInPieces, mergePlan, applyPlan,
 } from "./files.js";
 
-const store = openStore("exam", () => ({ format: CONTRACT.formats["exam-progress"], answers: {}, notebook: {}, exams: [] }));
+const store = openStore("exam", () => ({
+  format: CONTRACT.formats["exam-progress"], answers: {}, notebook: {}, exams: [], practice: {}, mock: null,
+}));
 const LETTERS = "ABCDE";
-const TYPE_NAMES = { single: "单选", multi: "多选", case: "案例分析" };
 let bank = null;
 
 /** The questions a page needs: one practice set, or the whole bank (mock exam, 错题本). */
@@ -23,18 +24,6 @@ function progress() {
   return store.get();
 }
 
-/** The hidden answer of a question: which options are right and why each is right or wrong. */
-function reveal(q) {
-  const key = new TextEncoder().encode(q.id + CONTRACT.hideSuffix);
-  const bytes = Uint8Array.from(atob(q.key), (c, i) => c.charCodeAt(0) ^ key[i % key.length]);
-  const { c, w } = JSON.parse(new TextDecoder().decode(bytes));
-  return { ...q, options: q.options.map((text, i) => ({ text, correct: c.includes(i), why: w[i] })) };
-}
-
-function isMulti(q) {
-  return q.type === "multi" || (q.type === "case" && reveal(q).options.filter((o) => o.correct).length > 1);
-}
-
 function el(html) {
   const t = document.createElement("template");
   t.innerHTML = html.trim();
@@ -45,16 +34,21 @@ function escape(text) {
   return String(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 }
 
-function questionCard(q, number, total) {
-  const multi = isMulti(q);
+/** A question card; its options stay disabled until the engine has said whether it takes several answers. */
+function questionCard(q, { number, total, chapter = true } = {}) {
   const name = `q-${q.id}-${Math.random().toString(36).slice(2, 7)}`;
   const options = q.options.map((text, i) => `
-      <label class="hb-q__option"><input type="${multi ? "checkbox" : "radio"}" name="${name}" value="${i}">
+      <label class="hb-q__option"><input type="radio" name="${name}" value="${i}" disabled>
         <span>${LETTERS[i]}. ${escape(text)}</span></label>`).join("");
+  const meta = [
+    `${bank.types[q.type]}<span class="hb-q__multi"></span>`,
+    number ? `第 ${number}/${total} 题` : "",
+    chapter ? escape(bank.chapters[q.chapter]) : "",
+    escape(bank.exams[q.exam]),
+  ].filter(Boolean).join(" · ");
   return el(`
     <article class="hb-q" data-question-id="${q.id}">
-      <p class="hb-q__meta">${TYPE_NAMES[q.type]}${multi && q.type === "case" ? "（多选）" : ""} · ${escape(bank.chapters[q.chapter])}${number ? ` · 第 ${number}/${total} 题` : ""}</p>
-      <p class="hb-q__meta" data-exam="${q.exam}">${escape(bank.exams[q.exam])}</p>
+      <p class="hb-q__meta">${meta}</p>
       ${q.scenario ? `<p class="hb-q__scenario">${escape(q.scenario)}</p>` : ""}
       <fieldset class="hb-q__options">
         <legend class="hb-q__stem">${escape(q.stem).replace(/\n/g, "<br>")}</legend>
@@ -64,12 +58,34 @@ function questionCard(q, number, total) {
     </article>`);
 }
 
+/**
+ * Let the reader answer the cards: the engine says which take several answers (checkboxes) and
+ * which one (radios). Resolves false, having said why in `say`, when the engine cannot answer.
+ */
+async function prepare(cards, questions, say, { enable = true } = {}) {
+  try {
+    const multi = await Promise.all(questions.map((q) => call("is_multi", q)));
+    cards.forEach((card, i) => {
+      card.querySelectorAll("input").forEach((input) => {
+        input.type = multi[i] ? "checkbox" : "radio";
+        input.disabled = !enable;
+      });
+      if (multi[i] && bank.types[questions[i].type] !== bank.types.multi) card.querySelector(".hb-q__multi").textContent = "（多选）";
+      card.dataset.ready = "true";
+    });
+    return true;
+  } catch (error) {
+    say(error.message);
+    return false;
+  }
+}
+
 function chosenOf(card) {
   return Array.from(card.querySelectorAll("input:checked"), (i) => Number(i.value));
 }
 
-function showFeedback(card, q, graded) {
-  const full = reveal(q);
+/** The verdict, the answer and why each option is right or wrong, for a question the engine revealed. */
+function showFeedback(card, full, graded) {
   card.querySelectorAll("input").forEach((i) => { i.disabled = true; });
   const chosen = new Set(chosenOf(card));
   const verdict = graded.correct ? "回答正确" : graded.points > 0 ? `部分正确，得 ${graded.points} 分（满分 ${graded.max} 分）` : "回答错误";
@@ -78,61 +94,83 @@ function showFeedback(card, q, graded) {
         <strong>${LETTERS[i]}${o.correct ? " ✓ 正确选项" : " ✗"}${chosen.has(i) ? "（你的选择）" : ""}</strong>：${escape(o.why)}</li>`).join("");
   const answer = full.options.map((o, i) => (o.correct ? LETTERS[i] : "")).join("");
   card.querySelector(".hb-q__feedback").innerHTML = `
-      <p class="hb-q__verdict ${graded.correct ? "is-right" : "is-wrong"}">${verdict}。正确答案：${answer}</p>
-      <ul class="hb-q__why">${items}</ul>
-      <p><a href="${window.handbookRoot}${q.section}">回到手册中对应的小节</a></p>`;
+      <p class="hb-q__verdict ${graded.correct ? "is-right" : "is-wrong"}">${verdict}。正确答案：${answer}
+        <a class="hb-q__section" href="${window.handbookRoot}${full.section}">手册对应小节</a></p>
+      <ul class="hb-q__why">${items}</ul>`;
   card.classList.add(graded.correct ? "is-right" : "is-wrong");
 }
 
-/** Record an answer: the result, and the 错题本 entry moved along its schedule. */
-async function record(q, correct) {
-  const p = await progress();
+/** Note an answer in progress `p`: the result, and the 错题本 entry moved along its schedule (`extra`:
+ *  answered outside the schedule, see engine/quiz.py review). */
+async function note(p, q, correct, extra = false) {
   const date = today();
   p.answers[q.id] = { correct, date };
-  const next = await call("review", p.notebook[q.id] || null, correct, date);
+  const next = await call("review", p.notebook[q.id] || null, correct, date, extra);
   if (next) p.notebook[q.id] = next;
   else delete p.notebook[q.id];
-  store.save(p);
-}
-
-async function gradeOne(q, chosen) {
-  return call("grade", reveal(q), chosen);
 }
 
 // ---- practice: one question at a time -------------------------------------------------------
-function practice(root, questions) {
+/** `set`: the practice set whose place is kept (chapter and drill pages); `extra`: redoing mistakes. */
+function practice(root, questions, { set = null, extra = false } = {}) {
   let index = 0;
   root.innerHTML = "";
   const status = el('<p class="hb-quiz__status" aria-live="polite"></p>');
-  const holder = el("<div></div>");
+  const resume = el(`<p class="hb-quiz__resume hb-noprint" hidden><span></span>
+      <button type="button" class="md-button" data-go="restart">从头再来</button></p>`);
+  const holder = el('<div class="hb-quiz__holder"></div>');
   const nav = el(`<div class="hb-quiz__nav hb-noprint">
       <button type="button" class="md-button" data-go="-1">上一题</button>
       <button type="button" class="md-button md-button--primary" data-go="submit">提交</button>
       <button type="button" class="md-button" data-go="1">下一题</button></div>`);
-  root.append(storeNotice(store), status, holder, nav);
+  root.append(storeNotice(store), status, resume, holder, nav);
+  const submitButton = nav.querySelector('[data-go="submit"]');
 
   async function summary() {
     const p = await progress();
     const done = questions.filter((q) => p.answers[q.id]);
     status.textContent = `本组共 ${questions.length} 题，已做 ${done.length} 题，其中答对 ${done.filter((q) => p.answers[q.id].correct).length} 题。`;
   }
-  function show() {
-    holder.replaceChildren(questionCard(questions[index], index + 1, questions.length));
+  async function keepPlace() {
+    if (!set) return;
+    const p = await progress();
+    p.practice = { ...p.practice, [set]: questions[index].id };
+    store.save(p);
+  }
+  // A card is shown once the engine has said how it is answered; until then the previous card (or,
+  // at first, a loading line that the engine's start timeout turns into a Chinese message) stays.
+  let showing = 0;
+  async function show() {
+    const q = questions[index];
+    const mine = ++showing;
+    const card = questionCard(q, { number: index + 1, total: questions.length, chapter: !set });
     nav.querySelector('[data-go="-1"]').disabled = index === 0;
     nav.querySelector('[data-go="1"]').disabled = index === questions.length - 1;
-    nav.querySelector('[data-go="submit"]').disabled = false;
+    submitButton.disabled = true;
+    if (!holder.firstElementChild) holder.append(el('<p class="hb-quiz__loading">正在准备题目……</p>'));
     summary();
+    keepPlace();
+    const say = (text) => holder.replaceChildren(el(`<p class="hb-quiz__loading">${escape(text)}</p>`));
+    if (!await prepare([card], [q], say) || mine !== showing) return;
+    holder.replaceChildren(card);
+    submitButton.disabled = false;
+  }
+  async function go(to) {
+    index = to;
+    await show();
+    // The next question starts where the reader is looking, not a screen further up.
+    if (holder.getBoundingClientRect().top < 0) holder.scrollIntoView({ block: "start" });
+    holder.querySelector("input")?.focus({ preventScroll: true });
   }
   nav.addEventListener("click", async (event) => {
-    const go = event.target.closest("[data-go]")?.dataset.go;
-    if (!go) return;
-    if (go !== "submit") {
-      index += Number(go);
-      show();
-      holder.querySelector("input")?.focus();
+    const action = event.target.closest("[data-go]")?.dataset.go;
+    if (!action) return;
+    if (action !== "submit") {
+      go(index + Number(action));
       return;
     }
     const card = holder.firstElementChild;
+    const q = questions[index];
     const chosen = chosenOf(card);
     const feedback = card.querySelector(".hb-q__feedback");
     if (!chosen.length) {
@@ -140,16 +178,36 @@ function practice(root, questions) {
       return;
     }
     try {
-      const graded = await gradeOne(questions[index], chosen);
-      showFeedback(card, questions[index], graded);
-      event.target.disabled = true;
-      await record(questions[index], graded.correct);
+      submitButton.disabled = true;
+      const full = await call("reveal", q);
+      const graded = await call("grade", full, chosen);
+      showFeedback(card, full, graded);
+      const p = await progress();
+      await note(p, q, graded.correct, extra);
+      store.save(p);
       summary();
     } catch (error) {
       feedback.textContent = error.message;
+      submitButton.disabled = false;
     }
   });
-  show();
+  resume.querySelector("button").addEventListener("click", () => {
+    resume.hidden = true;
+    go(0);
+  });
+
+  (async () => {
+    if (set) {
+      const place = (await progress()).practice?.[set];
+      const at = questions.findIndex((q) => q.id === place);
+      if (at > 0) {
+        index = at;
+        resume.querySelector("span").textContent = `上次做到第 ${at + 1} 题，已从这里继续。`;
+        resume.hidden = false;
+      }
+    }
+    show();
+  })();
 }
 
 // ---- mock exam ---------------------------------------------------------------------------
@@ -162,101 +220,300 @@ function draw(pool, n) {
   return copy.slice(0, n);
 }
 
-// The papers and the ids each may draw come with the bank (data/exam.yml); a short pool gives a shorter paper.
-function mock(root) {
-  root.innerHTML = "";
-  const short = (p) => p.pool.single.length < p.single || p.pool.multi.length < p.multi;
+const seconds = () => Math.floor(Date.now() / 1000);
+
+function clockText(left) {
+  return `剩余时间 ${Math.floor(left / 60)} 分 ${String(left % 60).padStart(2, "0")} 秒`;
+}
+
+function away(left) {
+  return `你离开时本卷还剩 ${Math.ceil(left / 60)} 分钟，这段时间已经过去。`;
+}
+
+function byIds() {
+  return new Map(bank.questions.concat(bank.drills).map((q) => [q.id, q]));
+}
+
+// The papers, their parts and the ids each may draw come with the bank (data/exam.yml); a short
+// pool gives a shorter paper. A paper in progress is kept in the store and shown again on return.
+async function mock(root) {
+  const p = await progress();
+  const byId = byIds();
+  const saved = p.mock;
+  const plan = saved && bank.papers.find((x) => x.id === saved.paper);
+  if (plan && saved.ids.every((id) => byId.has(id))) {
+    paperView(root, plan, saved, true);
+    return;
+  }
+  root.replaceChildren(storeNotice(store));
+  const short = (paper) => paper.parts.some((part) => part.count < part.wanted);
   const intro = el(`<div class="hb-quiz__start">
-      <p>从题库随机抽题。交卷前不显示答案；交卷后给出总分、各章得分和每题解析，做错的题收入错题本。</p>
-      ${bank.papers.map((p) => `<p><button type="button" class="md-button md-button--primary" data-mock="${p.id}">开始${escape(p.name)}</button>${short(p) ? `<br><small>题库暂时只够抽 ${Math.min(p.pool.single.length, p.single)} 道单选、${Math.min(p.pool.multi.length, p.multi)} 道多选。</small>` : ""}</p>`).join("")}
+      <p>从题库随机抽题。交卷前不显示答案；交卷后给出总分、各章得分和每题解析，做错的题收入错题本。未交卷的试卷连同剩余时间保存在本机，离开页面后计时暂停，回来可以接着做。</p>
+      ${bank.papers.map((paper) => `<p><button type="button" class="md-button md-button--primary" data-mock="${paper.id}">开始${escape(paper.name)}</button>${short(paper) ? `<br><small>题库暂时只够抽 ${paper.parts.map((part) => `${part.count} 道${part.name}`).join("、")}。</small>` : ""}</p>`).join("")}
     </div>`);
-  root.append(intro);
-  intro.addEventListener("click", (event) => {
+  root.append(intro, pastResults(p));
+  intro.addEventListener("click", async (event) => {
     const kind = event.target.closest("[data-mock]")?.dataset.mock;
-    if (kind) startMock(root, bank.papers.find((p) => p.id === kind));
+    if (!kind) return;
+    const chosen = bank.papers.find((x) => x.id === kind);
+    const state = {
+      paper: chosen.id,
+      ids: chosen.parts.flatMap((part) => draw(chosen.pool[part.type], part.count)),
+      responses: {},
+      at: 0,
+      left: chosen.minutes * 60,
+      deadline: seconds() + chosen.minutes * 60,
+      started: today(),
+    };
+    const now = await progress();
+    now.mock = state;
+    store.save(now);
+    paperView(root, chosen, state, false);
   });
 }
 
-function startMock(root, plan) {
-  const byId = new Map(bank.questions.concat(bank.drills).map((q) => [q.id, q]));
-  const singles = draw(plan.pool.single, plan.single).map((id) => byId.get(id));
-  const multis = draw(plan.pool.multi, plan.multi).map((id) => byId.get(id));
-  const paper = singles.concat(multis);
+/** The stored results of earlier papers, newest first. */
+function pastResults(p) {
+  const box = el('<div class="hb-quiz__past"><h2>以往成绩</h2></div>');
+  if (!p.exams.length) {
+    box.append(el("<p>还没有交过卷。</p>"));
+    return box;
+  }
+  const names = new Map(bank.papers.map((x) => [x.id, x.name]));
+  const items = p.exams.slice().reverse().map((e) => `<li>${escape(e.date)} · ${escape(names.get(e.paper) || "模拟考试")}：<strong>${escape(e.points)}</strong> / ${escape(e.max)} 分</li>`);
+  box.append(el(`<ul>${items.join("")}</ul>`));
+  return box;
+}
+
+function paperView(root, plan, state, resumed) {
+  const byId = byIds();
+  const paper = state.ids.map((id) => byId.get(id));
   root.innerHTML = "";
-  const deadline = Date.now() + plan.minutes * 60000;
+  const notice = el('<div class="hb-quiz__notice" aria-live="polite"></div>');
+  const result = el('<div class="hb-quiz__result" aria-live="polite" tabindex="-1"></div>');
   const clock = el('<p class="hb-quiz__clock" role="timer" aria-live="off"></p>');
-  const finish = el('<button type="button" class="md-button md-button--primary hb-noprint">交卷</button>');
-  const result = el('<div class="hb-quiz__result" aria-live="polite"></div>');
-  const part = (title, questions, start) => {
-    const ol = el(`<ol class="hb-quiz__paper" start="${start}"></ol>`);
-    for (const q of questions) {
+  const actions = el(`<p class="hb-quiz__finish hb-noprint">
+      <button type="button" class="md-button md-button--primary" data-do="submit">交卷</button>
+      <button type="button" class="md-button" data-do="abandon">放弃本卷</button></p>`);
+  const finish = actions.querySelector('[data-do="submit"]');
+  const cards = [];
+  let offset = 0;
+  const parts = plan.parts.flatMap((part, n) => {
+    const ol = el(`<ol class="hb-quiz__paper" start="${offset + 1}"></ol>`);
+    // The last part takes whatever remains, should the layout have changed since the paper was drawn.
+    for (const q of paper.slice(offset, n === plan.parts.length - 1 ? paper.length : offset + part.count)) {
+      const card = questionCard(q);
+      cards.push(card);
       const li = document.createElement("li");
-      li.append(questionCard(q));
+      li.append(card);
       ol.append(li);
     }
-    return [el(`<h2>${title}</h2>`), ol];
-  };
-  root.append(
-    clock,
-    ...part(`一、单项选择题（共 ${singles.length} 题，每题 1 分）`, singles, 1),
-    ...part(`二、多项选择题（共 ${multis.length} 题，每题 2 分；错选不得分，少选每个正确选项得 0.5 分）`, multis, singles.length + 1),
-    finish, result,
-  );
+    offset += part.count;
+    return [el(`<h2>${escape(part.title)}</h2>`), ol];
+  });
+  root.append(storeNotice(store), result, notice, clock, ...parts, actions);
 
-  const tick = () => {
-    const left = Math.max(0, deadline - Date.now());
-    clock.textContent = `剩余时间 ${Math.floor(left / 60000)} 分 ${String(Math.floor(left / 1000) % 60).padStart(2, "0")} 秒`;
-    if (left === 0) submit(true);
-  };
-  const timer = setInterval(tick, 1000);
-  tick();
+  // The clock runs only while this page is shown: leaving (another page, reload, closing the tab)
+  // stops it and saves the time left; coming back resumes from there.
+  let left = state.left;
+  let deadline = 0;
+  let timer = null;
+  let submitted = false;
+  let expired = false;
+  const leaving = new AbortController();
+  const on = (target, type, fn, capture = false) => target.addEventListener(type, fn, { signal: leaving.signal, capture });
+
+  async function save() {
+    if (submitted) return;
+    if (timer) left = Math.max(0, deadline - seconds());
+    const p = await progress();
+    if (submitted) return;
+    p.mock = { ...state, left, deadline: seconds() + left };
+    store.save(p);
+  }
+  let pausedUntil = 0; // the epoch second at which the time left when paused would have run out
+  function pause() {
+    if (!timer) return;
+    clearInterval(timer);
+    left = Math.max(0, deadline - seconds());
+    pausedUntil = seconds() + left;
+    timer = null;
+    save();
+  }
+  function tick() {
+    if (!root.isConnected) { // the reader went to another page of the site
+      pause();
+      leaving.abort();
+      return;
+    }
+    left = Math.max(0, deadline - seconds());
+    const answered = cards.filter((card) => card.querySelector("input:checked")).length;
+    clock.textContent = `${clockText(left)} · 已答 ${answered}/${cards.length} 题`;
+    if (left > 0) return;
+    pause();
+    if (document.hidden) timeIsUp("本卷的时间已经用完。");
+    else submit(true);
+  }
+  function run() {
+    if (timer || submitted) return;
+    deadline = seconds() + left;
+    timer = setInterval(tick, 1000);
+    tick();
+  }
+  function timeIsUp(why) {
+    expired = true;
+    clock.textContent = "时间已到";
+    cards.forEach((card) => card.querySelectorAll("input").forEach((i) => { i.disabled = true; }));
+    notice.innerHTML = `<p>${escape(why)}可以按已作答的内容交卷，或者放弃这份试卷、重新开始。</p>
+      <p><button type="button" class="md-button md-button--primary" data-do="submit">交卷</button>
+      <button type="button" class="md-button" data-do="restart">重新开始</button></p>`;
+  }
+  async function restart() {
+    submitted = true;
+    clearInterval(timer);
+    leaving.abort();
+    const p = await progress();
+    p.mock = null;
+    store.save(p);
+    mock(root);
+  }
+
+  on(window, "pagehide", pause);
+  on(window, "pageshow", (event) => { // back from the browser's page cache: as on any return
+    if (!event.persisted || !root.isConnected || expired || submitted) return;
+    if (seconds() >= pausedUntil) timeIsUp(away(left));
+    else run();
+  });
+  on(document, "visibilitychange", () => { if (document.hidden) save(); });
+  on(window, "beforeunload", (event) => {
+    if (submitted || !root.isConnected) return;
+    event.preventDefault();
+    event.returnValue = "";
+  });
+  // Links to other pages of the site (Material swaps pages without unloading): ask first.
+  on(document, "click", (event) => {
+    const link = event.target.closest?.("a[href]");
+    if (!link || submitted || !root.isConnected || link.target || link.hasAttribute("download")) return;
+    const url = new URL(link.href, location.href);
+    if (url.pathname === location.pathname && url.search === location.search) return;
+    if (confirm("试卷还没有交卷。离开后，已作答的内容和剩余时间保存在本机，计时暂停，回到本页可以接着做。确定离开吗？")) pause();
+    else {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }, true);
+  root.addEventListener("change", (event) => {
+    const card = event.target.closest(".hb-q");
+    if (!card || submitted) return;
+    state.responses[card.dataset.questionId] = chosenOf(card);
+    state.at = cards.indexOf(card);
+    save();
+  });
+  root.addEventListener("focusin", (event) => {
+    const at = cards.indexOf(event.target.closest(".hb-q"));
+    if (at >= 0 && at !== state.at && !submitted) {
+      state.at = at;
+      save();
+    }
+  });
+  actions.addEventListener("click", (event) => {
+    const what = event.target.closest("[data-do]")?.dataset.do;
+    if (what === "submit") submit(false);
+    else if (what === "abandon" && confirm("放弃这份试卷吗？已作答的内容不计分，也不会收入错题本。")) restart();
+  });
+  notice.addEventListener("click", (event) => {
+    const what = event.target.closest("[data-do]")?.dataset.do;
+    if (what === "submit") submit(true);
+    else if (what === "restart") restart();
+  });
 
   async function submit(timeUp) {
-    if (finish.disabled) return;
-    const cards = Array.from(root.querySelectorAll(".hb-q"));
+    if (submitted) return;
     const blank = cards.filter((c) => !chosenOf(c).length).length;
     if (!timeUp && blank && !confirm(`还有 ${blank} 题未作答，确定交卷吗？`)) return;
+    submitted = true;
     clearInterval(timer);
+    timer = null;
     finish.disabled = true;
+    notice.replaceChildren();
     const responses = Object.fromEntries(cards.map((c) => [c.dataset.questionId, chosenOf(c)]));
     try {
-      const scored = await call("exam_score", paper.map(reveal), responses);
-      scored.items.forEach((graded, i) => showFeedback(cards[i], paper[i], graded));
-      for (const [i, graded] of scored.items.entries()) await record(paper[i], graded.correct);
+      const full = await Promise.all(paper.map((q) => call("reveal", q)));
+      const scored = await call("exam_score", full, responses);
+      scored.items.forEach((graded, i) => showFeedback(cards[i], full[i], graded));
       const p = await progress();
-      p.exams.push({ date: today(), points: scored.points, max: scored.max });
+      for (const [i, graded] of scored.items.entries()) await note(p, paper[i], graded.correct);
+      p.exams.push({ date: today(), points: scored.points, max: scored.max, paper: plan.id });
+      p.mock = null;
       store.save(p);
+      leaving.abort();
       const rows = Object.entries(scored.by_chapter).map(([ch, s]) =>
         `<tr><td>${escape(bank.chapters[ch])}</td><td>${s.count}</td><td>${s.correct}</td><td>${s.points} / ${s.max}</td></tr>`).join("");
+      clock.hidden = true;
+      actions.hidden = true;
       result.innerHTML = `
         <h2>成绩</h2>
-        <p class="hb-quiz__score">${timeUp ? "时间到，已自动交卷。" : ""}得分 <strong data-exam-score>${scored.points}</strong> / ${scored.max}</p>
+        <p class="hb-quiz__score">${timeUp ? "时间已到，已按作答内容交卷。" : ""}得分 <strong data-exam-score>${scored.points}</strong> / ${scored.max}</p>
         <table><thead><tr><th>章节</th><th>题数</th><th>全对</th><th>得分</th></tr></thead><tbody>${rows}</tbody></table>
-        <p>每题的解析已显示在题目下方；做错或少选的题已收入<a href="${window.handbookRoot}exam/mistakes.html">错题本</a>。</p>`;
-      result.scrollIntoView();
+        <p>每题的解析已显示在题目下方；做错或少选的题已收入<a href="${window.handbookRoot}exam/mistakes.html">错题本</a>。</p>
+        <p class="hb-noprint"><button type="button" class="md-button" data-do="again">再做一份</button></p>`;
+      result.querySelector('[data-do="again"]').addEventListener("click", () => mock(root));
+      result.scrollIntoView({ block: "start" });
+      result.focus({ preventScroll: true });
     } catch (error) {
       result.textContent = error.message;
+      submitted = false;
       finish.disabled = false;
+      if (!timeUp) run();
     }
   }
-  finish.addEventListener("click", () => submit(false));
+
+  (async () => {
+    const ready = await prepare(cards, paper, (text) => { notice.textContent = text; }, { enable: false });
+    if (!ready || submitted) return;
+    cards.forEach((card) => {
+      for (const i of state.responses[card.dataset.questionId] || []) {
+        const input = card.querySelector(`input[value="${i}"]`);
+        if (input) input.checked = true;
+      }
+    });
+    if (resumed) {
+      cards[state.at]?.scrollIntoView({ block: "start" });
+      const answered = Object.values(state.responses).filter((r) => r.length).length;
+      if (seconds() >= state.deadline) {
+        clock.textContent = clockText(left);
+        timeIsUp(away(left));
+        return;
+      }
+      notice.innerHTML = `<p class="hb-quiz__resumed">已恢复上次未交卷的试卷（已答 ${answered} 题），从剩余时间接着计时。</p>`;
+    }
+    cards.forEach((card) => card.querySelectorAll("input").forEach((i) => { i.disabled = false; }));
+    run();
+  })();
 }
 
 // ---- 错题本 -------------------------------------------------------------------------------
-async function review(root) {
+const WORK = {
+  due: { label: "今日待复习", empty: "今天没有到期的错题。", extra: false },
+  today: { label: "今天的错题", empty: "今天还没有做错的题。", extra: true },
+  all: { label: "重做全部错题", empty: "错题本是空的。", extra: true },
+};
+
+async function review(root, mode = null) {
   const p = await progress();
-  const byId = new Map(bank.questions.concat(bank.drills).map((q) => [q.id, q]));
+  const byId = byIds();
   const ids = Object.keys(p.notebook).filter((id) => byId.has(id)).sort();
-  let due = [];
+  const book = Object.fromEntries(ids.map((id) => [id, p.notebook[id]]));
+  const lists = {};
   let problem = "";
   try {
-    due = await call("due", Object.fromEntries(ids.map((id) => [id, p.notebook[id]])), today());
+    for (const which of Object.keys(WORK)) lists[which] = await call("due", book, today(), which, p.answers);
   } catch (error) {
     problem = error.message;
   }
   root.replaceChildren(storeNotice(store));
   const status = el('<p class="hb-quiz__status" aria-live="polite"></p>');
-  status.textContent = problem || `错题本共 ${ids.length} 题，今日待复习 ${due.length} 题。`;
+  status.textContent = problem || `错题本共 ${ids.length} 题，今日待复习 ${lists.due.length} 题，今天做错 ${lists.today.length} 题。`;
   root.append(status);
   const controls = dataControls({
     label: "练习进度",
@@ -278,7 +535,13 @@ async function review(root) {
       }
       const seen = new Set(local.exams.map((e) => JSON.stringify(e)));
       const exams = local.exams.concat((data.exams || []).filter((e) => !seen.has(JSON.stringify(e))));
-      const saved = store.save({ ...local, answers, exams, notebook: applyPlan(local.notebook, data.notebook || {}, plan, replace) });
+      // Places in practice sets and a paper in progress: what this browser has wins, the file fills the gaps.
+      const practiceAt = { ...data.practice, ...local.practice };
+      const mockPaper = local.mock || data.mock || null;
+      const saved = store.save({
+        ...local, answers, exams, practice: practiceAt, mock: mockPaper,
+        notebook: applyPlan(local.notebook, data.notebook || {}, plan, replace),
+      });
       say(`已导入错题本：${mergeSummary(plan, replace, "题")}。`
         + (plan.ignored ? `另有 ${plan.ignored} 题不在当前题库中，未导入。` : "")
         + (saved ? "" : "（未能保存到本机，见上方提示。）"));
@@ -290,18 +553,29 @@ async function review(root) {
       setTimeout(() => review(root), 600);
     },
   });
-  if (due.length) {
-    root.append(el("<h2>今日待复习</h2>"));
-    const box = el("<div></div>");
-    root.append(box);
-    practice(box, due.map((id) => byId.get(id)));
+  if (!problem && ids.length) {
+    const chosen = mode || Object.keys(WORK).find((which) => lists[which].length);
+    const modes = el(`<div class="hb-quiz__modes hb-noprint" role="group" aria-label="做哪些错题">${Object.entries(WORK).map(([which, w]) =>
+      `<button type="button" class="md-button${which === chosen ? " md-button--primary" : ""}" aria-pressed="${which === chosen}" data-mode="${which}">${w.label}（${lists[which].length}）</button>`).join("")}</div>`);
+    const box = el('<div class="hb-quiz__work"></div>');
+    modes.addEventListener("click", (event) => {
+      const which = event.target.closest("[data-mode]")?.dataset.mode;
+      if (which) review(root, which);
+    });
+    root.append(modes, box);
+    if (lists[chosen].length) practice(box, lists[chosen].map((id) => byId.get(id)), { extra: WORK[chosen].extra });
+    else box.append(el(`<p>${WORK[chosen].empty}</p>`));
   } else if (!problem) {
-    root.append(el("<p>今天没有到期的错题。</p>"));
+    root.append(el(`<p>${WORK.all.empty}做错的题会自动收进来。</p>`));
   }
   if (ids.length) {
-    const rows = ids.map((id) => `<tr><td><a href="${window.handbookRoot}${escape(byId.get(id).section)}">${escape(id)}</a></td>
-        <td>${escape(byId.get(id).stem.split("\n")[0].slice(0, 40))}…<br><small>${escape(bank.exams[byId.get(id).exam])}</small></td><td>${escape(p.notebook[id].due)}</td><td>${escape(p.notebook[id].wrong)}</td></tr>`).join("");
-    root.append(el(`<div><h2>全部错题</h2><table><thead><tr><th>题号</th><th>题目</th><th>下次复习</th><th>做错次数</th></tr></thead><tbody>${rows}</tbody></table></div>`));
+    const rows = ids.map((id) => {
+      const q = byId.get(id);
+      return `<tr><td data-label="题号"><a href="${window.handbookRoot}${escape(q.section)}">${escape(id)}</a></td>
+        <td data-label="题目">${escape(q.stem.split("\n")[0].slice(0, 40))}…<br><small>${escape(bank.exams[q.exam])}</small></td>
+        <td data-label="下次复习">${escape(p.notebook[id].due)}</td><td data-label="做错次数">${escape(p.notebook[id].wrong)}</td></tr>`;
+    }).join("");
+    root.append(el(`<div><h2>全部错题</h2><table class="hb-mistakes"><thead><tr><th>题号</th><th>题目</th><th>下次复习</th><th>做错次数</th></tr></thead><tbody>${rows}</tbody></table></div>`));
   }
   root.append(el("<h2>导出、导入与清除</h2>"), el("<p>进度只保存在本机浏览器。换设备或清理浏览器前，请先导出为文件。</p>"), controls);
 }
@@ -320,7 +594,7 @@ async function wireOne(root) {
   else if (mode === "review") review(root);
   else {
     const set = read(root, "quiz_set");
-    practice(root, set === "drills" ? bank.drills : bank.questions);
+    practice(root, set === "drills" ? bank.drills : bank.questions, { set });
   }
   start(); // questions are on screen: now load the engine that grades them
 }
