@@ -7,7 +7,7 @@ command line). Every number comes from scoring.score; this module only maps colu
 and results to cells.
 
     check_header(spec, header, id_columns)   -> plan (raises BatchError naming the columns)
-    score_rows(spec, plan, rows)              -> {"header", "rows", "results", "invalid", "incomplete"}
+    score_rows(spec, plan, rows)              -> {"header", "rows", "results", "bad", "invalid", "incomplete"}
     paired_summary(spec, before, after, threshold) -> n, means, medians, change, threshold counts
 """
 
@@ -101,7 +101,10 @@ def check_header(spec, header, id_columns=None):
 
 
 def _blank(cells):
-    return all(not cell.strip() for cell in cells)
+    for cell in cells:
+        if cell.strip():
+            return False
+    return True
 
 
 def _number_text(value, spec):
@@ -138,7 +141,13 @@ def score_row(spec, plan, cells, number):
 
     Returns (result or None, output cells, message). An invalid row has result None and no number.
     """
-    if len(cells) > plan["width"] and not _blank(cells[plan["width"] :]):
+    return _score_row(scoring.prepare(spec), plan, cells, number)
+
+
+def _score_row(prep, plan, cells, number):
+    spec = prep["spec"]
+    width = plan["width"]
+    if len(cells) > width and not _blank(cells[width:]):
         return (
             None,
             None,
@@ -147,19 +156,19 @@ def score_row(spec, plan, cells, number):
                 + "：有 "
                 + str(len(cells))
                 + " 个单元格，多于表头的 "
-                + str(plan["width"])
+                + str(width)
                 + " 列（规则：每行的单元格数应与表头一致）。"
             ),
         )
-    if len(cells) < plan["width"]:
-        cells = cells + [""] * (plan["width"] - len(cells))
+    if len(cells) < width:
+        cells = cells + [""] * (width - len(cells))
     label = _row_label(number, plan, cells)
     answers = {}
     for index, key in plan["items"]:
         text = cells[index].strip()
         answers[key] = text if text else None
     try:
-        result = scoring.score(spec, answers)
+        result = scoring.score_values(prep, scoring.read_values(prep, answers))
     except scoring.ScoreError as error:
         column = _failing_column(spec, answers)
         where = "，列“" + column + "”" if column is not None else ""
@@ -203,31 +212,42 @@ def _result_cells(spec, result):
 
 def score_rows(spec, plan, rows, first_row=2):
     """Score every row; blank rows are skipped. rows are lists of cell texts, in file order."""
+    return _score_rows(spec, plan, rows, first_row, True)
+
+
+def _score_rows(spec, plan, rows, first_row, keep_results):
     if len(rows) > MAX_ROWS:
         raise BatchError("表格有 " + str(len(rows)) + " 行，超过上限 " + str(MAX_ROWS) + " 行；请拆成几个文件。")
+    prep = scoring.prepare(spec)
     out_rows = []
     results = []
+    bad = []
     invalid = 0
     incomplete = 0
-    blanks = len(output_columns(spec)) - 1
+    blanks = [""] * (len(output_columns(spec)) - 1)
+    keep = plan["keep"]
     for offset in range(len(rows)):
         cells = [str(cell) for cell in rows[offset]]
         if _blank(cells):
             continue
         number = first_row + offset
-        result, result_cells, message = score_row(spec, plan, cells, number)
-        kept = [cells[i] if i < len(cells) else "" for i in plan["keep"]]
+        result, result_cells, message = _score_row(prep, plan, cells, number)
+        count = len(cells)
+        kept = [cells[i] if i < count else "" for i in keep]
         if result is None:
             invalid += 1
-            result_cells = [""] * blanks
+            result_cells = blanks
         elif not result["complete"]:
             incomplete += 1
         out_rows.append(kept + result_cells + [message])
-        results.append({"row": number, "cells": cells, "result": result, "message": message})
+        bad.append(result is None)
+        if keep_results:
+            results.append({"row": number, "cells": cells, "result": result, "message": message})
     return {
         "header": plan["header"],
         "rows": out_rows,
         "results": results,
+        "bad": bad,
         "invalid": invalid,
         "incomplete": incomplete,
     }
@@ -243,7 +263,7 @@ def score_table(spec, header, rows, first_row=2, total=None, id_columns=None):
         if total is not None and total > MAX_ROWS:
             raise BatchError("表格有 " + str(total) + " 行，超过上限 " + str(MAX_ROWS) + " 行；请拆成几个文件。")
         plan = check_header(spec, header, id_columns)
-        scored = score_rows(spec, plan, rows, first_row)
+        scored = _score_rows(spec, plan, rows, first_row, False)
     except BatchError as error:
         raise scoring.ScoreError(str(error)) from None
     return {
@@ -251,7 +271,7 @@ def score_table(spec, header, rows, first_row=2, total=None, id_columns=None):
         "rows": scored["rows"],
         "invalid": scored["invalid"],
         "incomplete": scored["incomplete"],
-        "bad": [e["result"] is None for e in scored["results"]],
+        "bad": scored["bad"],
     }
 
 
