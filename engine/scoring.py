@@ -484,7 +484,7 @@ def _answer_text(item, value):
         if option["value"] == value:
             return text + " = " + str(value) + "（" + option["label"] + "）"
     if item.get("text"):
-        text += "（" + item["text"].split("（")[0] + "）"
+        return text + "（" + item["text"].split("（")[0] + "）= " + str(value)
     return text + " = " + str(value)
 
 
