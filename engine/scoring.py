@@ -55,7 +55,8 @@ def prepare(spec):
     """The spec checked once and turned into lookups, reused by every later call with the same spec.
 
     Scoring a table calls score() once per row; checking the spec and recomputing each item's
-    allowed values per row was most of the time a row took under MicroPython.
+    allowed values per row was most of the time a row took under MicroPython. A spec is read-only
+    once scored: the lookups are kept for that object (a changed spec must be a new mapping).
     """
     if not isinstance(spec, dict) or not isinstance(spec.get("items"), list):
         shown = spec if isinstance(spec, str) else type(spec).__name__
