@@ -8,6 +8,7 @@ and results to cells.
 
     check_header(spec, header, id_columns)   -> plan (raises BatchError naming the columns)
     score_rows(spec, plan, rows)              -> {"header", "rows", "results", "bad", "invalid", "incomplete"}
+    score_table(spec, header, rows, …)        -> one slice for the page: added cells and row offsets
     paired_summary(spec, before, after, threshold) -> n, means, medians, change, threshold counts
 """
 
@@ -239,14 +240,16 @@ def _result_cells(ctx, result):
 
 def score_rows(spec, plan, rows, first_row=2):
     """Score every row; blank rows are skipped. rows are lists of cell texts, in file order."""
-    return _score_rows(spec, plan, rows, first_row, True)
+    return _score_rows(spec, plan, rows, first_row, False)
 
 
-def _score_rows(spec, plan, rows, first_row, keep_results):
+def _score_rows(spec, plan, rows, first_row, for_page):
+    """for_page: each row's added cells and its offset only (score_table); else whole rows and results."""
     if len(rows) > MAX_ROWS:
         raise BatchError("表格有 " + str(len(rows)) + " 行，超过上限 " + str(MAX_ROWS) + " 行；请拆成几个文件。")
     ctx = _context(spec, plan)
     out_rows = []
+    offsets = []
     results = []
     bad = []
     invalid = 0
@@ -259,20 +262,23 @@ def _score_rows(spec, plan, rows, first_row, keep_results):
             continue
         number = first_row + offset
         result, result_cells, message = _score_row(ctx, cells, number)
-        count = len(cells)
-        kept = [cells[i] if i < count else "" for i in keep]
         if result is None:
             invalid += 1
             result_cells = blanks
         elif not result["complete"]:
             incomplete += 1
-        out_rows.append(kept + result_cells + [message])
         bad.append(result is None)
-        if keep_results:
+        if for_page:
+            offsets.append(offset)
+            out_rows.append(result_cells + [message])
+        else:
+            count = len(cells)
+            out_rows.append([cells[i] if i < count else "" for i in keep] + result_cells + [message])
             results.append({"row": number, "cells": cells, "result": result, "message": message})
     return {
         "header": plan["header"],
         "rows": out_rows,
+        "offsets": offsets,
         "results": results,
         "bad": bad,
         "invalid": invalid,
@@ -285,12 +291,15 @@ def score_table(spec, header, rows, first_row=2, total=None, id_columns=None):
 
     total is the number of rows in the whole table (checked against MAX_ROWS before any slice is
     scored). Table-level problems come back as ScoreError, which the bridge shows as a message.
+    A scored row comes back as its offset in `rows` and the cells this module adds; the page puts
+    the input cells listed in `keep` in front of them. Echoing whole rows doubled the reply, and
+    writing the reply as JSON is a good part of a row's time under MicroPython.
     """
     try:
         if total is not None and total > MAX_ROWS:
             raise BatchError("表格有 " + str(total) + " 行，超过上限 " + str(MAX_ROWS) + " 行；请拆成几个文件。")
         plan = check_header(spec, header, id_columns)
-        scored = _score_rows(spec, plan, rows, first_row, False)
+        scored = _score_rows(spec, plan, rows, first_row, True)
     except BatchError as error:
         raise scoring.ScoreError(str(error)) from None
     except (AttributeError, TypeError):
@@ -298,7 +307,9 @@ def score_table(spec, header, rows, first_row=2, total=None, id_columns=None):
         raise scoring.ScoreError("表格的每一行应为单元格文本的列表。") from None
     return {
         "header": scored["header"],
-        "rows": scored["rows"],
+        "keep": plan["keep"],
+        "offsets": scored["offsets"],
+        "cells": scored["rows"],
         "invalid": scored["invalid"],
         "incomplete": scored["incomplete"],
         "bad": scored["bad"],

@@ -105,7 +105,8 @@ async function scoreFile(root, file) {
   progress.hidden = false;
   progress.max = Math.max(total, 1);
   const send = (start) => {
-    const reply = call("score_table", id, header, rows.slice(start, start + CHUNK), 2 + start, total);
+    const chunk = rows.slice(start, start + CHUNK);
+    const reply = call("score_table", id, header, chunk, 2 + start, total).then((part) => ({ part, chunk }));
     reply.catch(() => {}); // a failure is reported once, by the await below
     return reply;
   };
@@ -113,9 +114,12 @@ async function scoreFile(root, file) {
   for (let start = 0; start < total && queued.length < AHEAD; start += CHUNK) queued.push(send(start));
   try {
     for (let start = 0; start < total; start += CHUNK) {
-      const part = await queued.shift();
+      const { part, chunk } = await queued.shift();
       if (start + AHEAD * CHUNK < total) queued.push(send(start + AHEAD * CHUNK));
-      scored.push(...part.rows);
+      // The engine sends back only the cells it adds; the input cells it keeps go in front.
+      part.offsets.forEach((offset, n) => {
+        scored.push(part.keep.map((i) => chunk[offset][i] ?? "").concat(part.cells[n]));
+      });
       bad.push(...part.bad);
       invalid += part.invalid;
       incomplete += part.incomplete;
