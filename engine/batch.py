@@ -7,7 +7,8 @@ command line). Every number comes from scoring.score; this module only maps colu
 and results to cells.
 
     check_header(spec, header, id_columns)   -> plan (raises BatchError naming the columns)
-    score_rows(spec, plan, rows)              -> {"header", "rows", "results", "invalid", "incomplete"}
+    score_rows(spec, plan, rows)              -> {"header", "rows", "results", "bad", "invalid", "incomplete"}
+    score_table(spec, header, rows, …)        -> one slice for the page: added cells and row offsets
     paired_summary(spec, before, after, threshold) -> n, means, medians, change, threshold counts
 """
 
@@ -101,11 +102,13 @@ def check_header(spec, header, id_columns=None):
 
 
 def _blank(cells):
-    return all(not cell.strip() for cell in cells)
+    for cell in cells:
+        if cell.strip():
+            return False
+    return True
 
 
-def _number_text(value, spec):
-    places = instruments.decimals(spec)
+def _number_text(value, places):
     if places == 0:
         return str(int(value))
     units = instruments.to_units(value, 10**places)
@@ -115,11 +118,15 @@ def _number_text(value, spec):
 
 
 def _row_label(number, plan, cells):
-    label = "第 " + str(number) + " 行"
-    shown = [name + " " + cells[i].strip() for i, name in plan["ids"] if i < len(cells) and cells[i].strip()]
+    shown = ""
+    for i, name in plan["ids"]:
+        if i < len(cells):
+            text = cells[i].strip()
+            if text:
+                shown += ("，" if shown else "") + name + " " + text
     if shown:
-        label += "（" + "，".join(shown) + "）"
-    return label
+        return "第 " + str(number) + " 行（" + shown + "）"
+    return "第 " + str(number) + " 行"
 
 
 def _failing_column(spec, answers):
@@ -133,12 +140,38 @@ def _failing_column(spec, answers):
     return None
 
 
-def score_row(spec, plan, cells, number):
+def _context(spec, plan):
+    """What every row of one table needs, worked out once: a table may have 20,000 rows."""
+    prep = scoring.prepare(spec)
+    texts = {}
+    for key, _, printed, _ in prep["readers"]:
+        texts[key] = printed
+    notes = {}
+    for flag in spec.get("flags", []):
+        notes[flag["id"]] = flag["summary"]
+    notes[scoring.PRORATED] = PRORATED_TEXT
+    return {
+        "spec": spec,
+        "prep": prep,
+        "plan": plan,
+        "width": plan["width"],
+        "columns": [(index, key, texts[key]) for index, key in plan["items"]],
+        "empty": dict([(key, None) for key in item_columns(spec)]),
+        "notes": notes,
+        "subscales": [sub["id"] for sub in spec.get("subscales", [])],
+        "abbr": spec["names"]["abbr"],
+        "places": instruments.decimals(spec),
+    }
+
+
+def _score_row(ctx, cells, number):
     """Score one row; `number` is its row number in the spreadsheet (the header is row 1).
 
     Returns (result or None, output cells, message). An invalid row has result None and no number.
     """
-    if len(cells) > plan["width"] and not _blank(cells[plan["width"] :]):
+    plan = ctx["plan"]
+    width = ctx["width"]
+    if len(cells) > width and not _blank(cells[width:]):
         return (
             None,
             None,
@@ -147,87 +180,107 @@ def score_row(spec, plan, cells, number):
                 + "：有 "
                 + str(len(cells))
                 + " 个单元格，多于表头的 "
-                + str(plan["width"])
+                + str(width)
                 + " 列（规则：每行的单元格数应与表头一致）。"
             ),
         )
-    if len(cells) < plan["width"]:
-        cells = cells + [""] * (plan["width"] - len(cells))
+    if len(cells) < width:
+        cells = cells + [""] * (width - len(cells))
     label = _row_label(number, plan, cells)
+    # A cell that is exactly an allowed value's printed form ("2") is read here; any other cell
+    # sends the whole row through scoring.read_values, which judges it and words the error.
+    values = dict(ctx["empty"])
     answers = {}
-    for index, key in plan["items"]:
+    plain = True
+    for index, key, printed in ctx["columns"]:
         text = cells[index].strip()
-        answers[key] = text if text else None
+        if text:
+            answers[key] = text
+            if text in printed:
+                values[key] = printed[text]
+            else:
+                plain = False
+    prep = ctx["prep"]
     try:
-        result = scoring.score(spec, answers)
+        if not plain:
+            values = scoring.read_values(prep, answers)
+        result = scoring.score_values(prep, values)
     except scoring.ScoreError as error:
-        column = _failing_column(spec, answers)
+        column = _failing_column(ctx["spec"], answers)
         where = "，列“" + column + "”" if column is not None else ""
         return None, None, label + where + "：" + str(error) + "。本行不计分。"
-    return result, _result_cells(spec, result), _message(spec, result, label)
+    return result, _result_cells(ctx, result), _message(ctx, result, label)
 
 
-def _message(spec, result, label):
+def _message(ctx, result, label):
     if not result["complete"]:
         return (
             label
             + "：未完成，缺第 "
             + "、".join(result["missing"])
             + " 题，按 "
-            + spec["names"]["abbr"]
+            + ctx["abbr"]
             + " 的缺项规则不计总分。"
         )
-    text = label + "：已计分"
-    if scoring.PRORATED in result["flags"]:
-        text += "（缺第 " + "、".join(result["missing"]) + " 题，" + PRORATED_TEXT + "）"
-    return text + "。"
+    if result["missing"]:
+        return label + "：已计分（缺第 " + "、".join(result["missing"]) + " 题，" + PRORATED_TEXT + "）。"
+    return label + "：已计分。"
 
 
-def flag_texts(spec, result):
-    notes = {}
-    for flag in spec.get("flags", []):
-        notes[flag["id"]] = flag["summary"]
-    notes[scoring.PRORATED] = PRORATED_TEXT
-    return [notes[flag] for flag in result["flags"] if flag in notes]
-
-
-def _result_cells(spec, result):
-    cells = [_number_text(result["total"], spec) if result["complete"] else ""]
-    for sub in spec.get("subscales", []):
-        value = result["subscales"].get(sub["id"])
+def _result_cells(ctx, result):
+    cells = [_number_text(result["total"], ctx["places"]) if result["complete"] else ""]
+    for ident in ctx["subscales"]:
+        value = result["subscales"].get(ident)
         cells.append("" if value is None else str(value))
     cells.append(result["band"]["label"] if result["band"] else "")
-    cells.append("；".join(flag_texts(spec, result)))
+    notes = ctx["notes"]
+    cells.append("；".join([notes[flag] for flag in result["flags"] if flag in notes]))
     return cells
 
 
 def score_rows(spec, plan, rows, first_row=2):
     """Score every row; blank rows are skipped. rows are lists of cell texts, in file order."""
+    return _score_rows(spec, plan, rows, first_row, False)
+
+
+def _score_rows(spec, plan, rows, first_row, for_page):
+    """for_page: each row's added cells and its offset only (score_table); else whole rows and results."""
     if len(rows) > MAX_ROWS:
         raise BatchError("表格有 " + str(len(rows)) + " 行，超过上限 " + str(MAX_ROWS) + " 行；请拆成几个文件。")
+    ctx = _context(spec, plan)
     out_rows = []
+    offsets = []
     results = []
+    bad = []
     invalid = 0
     incomplete = 0
-    blanks = len(output_columns(spec)) - 1
+    blanks = [""] * (len(output_columns(spec)) - 1)
+    keep = plan["keep"]
     for offset in range(len(rows)):
-        cells = [str(cell) for cell in rows[offset]]
+        cells = rows[offset]
         if _blank(cells):
             continue
         number = first_row + offset
-        result, result_cells, message = score_row(spec, plan, cells, number)
-        kept = [cells[i] if i < len(cells) else "" for i in plan["keep"]]
+        result, result_cells, message = _score_row(ctx, cells, number)
         if result is None:
             invalid += 1
-            result_cells = [""] * blanks
+            result_cells = blanks
         elif not result["complete"]:
             incomplete += 1
-        out_rows.append(kept + result_cells + [message])
-        results.append({"row": number, "cells": cells, "result": result, "message": message})
+        bad.append(result is None)
+        if for_page:
+            offsets.append(offset)
+            out_rows.append(result_cells + [message])
+        else:
+            count = len(cells)
+            out_rows.append([cells[i] if i < count else "" for i in keep] + result_cells + [message])
+            results.append({"row": number, "cells": cells, "result": result, "message": message})
     return {
         "header": plan["header"],
         "rows": out_rows,
+        "offsets": offsets,
         "results": results,
+        "bad": bad,
         "invalid": invalid,
         "incomplete": incomplete,
     }
@@ -238,20 +291,28 @@ def score_table(spec, header, rows, first_row=2, total=None, id_columns=None):
 
     total is the number of rows in the whole table (checked against MAX_ROWS before any slice is
     scored). Table-level problems come back as ScoreError, which the bridge shows as a message.
+    A scored row comes back as its offset in `rows` and the cells this module adds; the page puts
+    the input cells listed in `keep` in front of them. Echoing whole rows doubled the reply, and
+    writing the reply as JSON is a good part of a row's time under MicroPython.
     """
     try:
         if total is not None and total > MAX_ROWS:
             raise BatchError("表格有 " + str(total) + " 行，超过上限 " + str(MAX_ROWS) + " 行；请拆成几个文件。")
         plan = check_header(spec, header, id_columns)
-        scored = score_rows(spec, plan, rows, first_row)
+        scored = _score_rows(spec, plan, rows, first_row, True)
     except BatchError as error:
         raise scoring.ScoreError(str(error)) from None
+    except (AttributeError, TypeError):
+        # The rows are taken as they come (checking each cell would cost as much as scoring it).
+        raise scoring.ScoreError("表格的每一行应为单元格文本的列表。") from None
     return {
         "header": scored["header"],
-        "rows": scored["rows"],
+        "keep": plan["keep"],
+        "offsets": scored["offsets"],
+        "cells": scored["rows"],
         "invalid": scored["invalid"],
         "incomplete": scored["incomplete"],
-        "bad": [e["result"] is None for e in scored["results"]],
+        "bad": scored["bad"],
     }
 
 

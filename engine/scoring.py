@@ -5,7 +5,8 @@ Plain standard-library Python: the same file runs in CPython (pytest), Pyodide a
 
     score(spec, answers)              -> {"complete", "total", "subscales", "band", "flags", "missing"}
     compare(spec, before, after)      -> change between two results (pre/post view)
-    summary_line(spec, result, date)  -> one line of Chinese text for the case record
+    summary_line(spec, answers, date, problems) -> one line of Chinese text for the case record
+    prepare(spec), score_values(prep, values)    -> the same scoring, with the spec's lookups built once
 
 `answers` maps item keys ("1".."n"; SSRS "5A".."5E") to the raw value printed on the form, before
 reverse scoring; None (or an absent key) is a missing answer. Bad input raises ScoreError with a
@@ -19,7 +20,7 @@ from engine import contract, instruments
 from engine.errors import EngineError
 
 PRORATED = contract.PRORATED
-_CHECKED = {}
+_PREPARED = {}  # "id@version" -> prepare()'s lookups for that spec object
 # Every character CPython's str.isspace() accepts: MicroPython's str.strip() knows only ASCII
 # whitespace, and a pasted answer may carry a no-break space (U+00A0) or an ideographic space (U+3000).
 SPACES = (
@@ -47,17 +48,63 @@ def strip_spaces(text):
 
 
 def _resolve(spec):
+    return prepare(spec)["spec"]
+
+
+def prepare(spec):
+    """The spec checked once and turned into lookups, reused by every later call with the same spec.
+
+    Scoring a table calls score() once per row; checking the spec and recomputing each item's
+    allowed values per row was most of the time a row took under MicroPython. A spec is read-only
+    once scored: the lookups are kept for that object (a changed spec must be a new mapping).
+    """
     if not isinstance(spec, dict) or not isinstance(spec.get("items"), list):
         shown = spec if isinstance(spec, str) else type(spec).__name__
         raise ScoreError("未知量表 “" + _clip(str(shown)) + "”：评分引擎没有这个量表的定义")
     marker = str(spec.get("id")) + "@" + str(spec.get("version"))
-    if _CHECKED.get(marker) is not spec:
-        try:
-            instruments.check_spec(spec)
-        except instruments.SpecError as error:
-            raise ScoreError("量表定义有误（" + str(spec.get("id")) + "）：" + str(error))
-        _CHECKED[marker] = spec
-    return spec
+    known = _PREPARED.get(marker)
+    if known is not None and known["spec"] is spec:
+        return known
+    try:
+        instruments.check_spec(spec)
+    except instruments.SpecError as error:
+        raise ScoreError("量表定义有误（" + str(spec.get("id")) + "）：" + str(error))
+    prep = _build(spec)
+    _PREPARED[marker] = prep
+    return prep
+
+
+def _build(spec):
+    scale = 10 ** instruments.decimals(spec)
+    readers = []
+    points = {}
+    by_key = {}
+    for item in spec["items"]:
+        allowed = instruments.allowed_values(item)
+        # The printed form of each allowed value ("0", "10"): a cell or answer that is exactly one
+        # of these needs no parsing; anything else takes the full path with its error messages.
+        texts = {}
+        for value in allowed:
+            texts[str(value)] = value
+        points[item["key"]] = {v: instruments.scored(spec, item, v) for v in allowed}
+        by_key[item["key"]] = item
+        readers.append((item["key"], item, texts, allowed))
+    bands = []
+    for index, band in enumerate(spec.get("bands", [])):
+        low = instruments.to_units(band["min"], scale)
+        high = instruments.to_units(band["max"], scale)
+        bands.append((low, high, {"index": index, "label": band["label"]}))
+    return {
+        "spec": spec,
+        "scale": scale,
+        "readers": readers,
+        "by_key": by_key,
+        "required": [(item["key"], points[item["key"]]) for item in instruments.required_items(spec)],
+        "points": points,
+        "bands": bands,
+        "flags": [(flag["id"], flag["items"], flag["at_least"]) for flag in spec.get("flags", [])],
+        "subscales": [(sub["id"], sub["items"]) for sub in spec.get("subscales", [])],
+    }
 
 
 def _clip(text):
@@ -145,13 +192,33 @@ def _key_order(key):
     return (0 if isinstance(key, str) else 1, str(key))
 
 
-def _read_answers(spec, answers):
+def read_values(prep, answers):
+    """{item key: raw value or None} for every item; ScoreError for an unknown key or a bad value."""
     if answers is None:
         answers = {}
     if not isinstance(answers, dict):
         raise ScoreError("答案应为“条目编号: 分值”的映射，实际收到 " + type(answers).__name__)
-    items = spec["items"]
-    keys = [item["key"] for item in items]
+    by_key = prep["by_key"]
+    for key in answers:
+        if not isinstance(key, str) or key not in by_key:
+            _unknown_key(prep["spec"], answers)
+    values = {}
+    for key, item, texts, allowed in prep["readers"]:
+        value = answers.get(key)
+        if value is None:
+            values[key] = None
+        elif type(value) is str and value in texts:
+            values[key] = texts[value]
+        elif type(value) is int and value in allowed:
+            values[key] = value
+        else:
+            values[key] = _read_value(item, value)
+    return values
+
+
+def _unknown_key(spec, answers):
+    """Raise for the first unknown key in a stable order, whatever order the mapping has."""
+    keys = [item["key"] for item in spec["items"]]
     for key in sorted(answers, key=_key_order):
         if not isinstance(key, str) or key not in keys:
             raise ScoreError(
@@ -162,10 +229,6 @@ def _read_answers(spec, answers):
                 + " 的条目为 "
                 + instruments.key_list_text(keys)
             )
-    values = {}
-    for item in items:
-        values[item["key"]] = _read_value(item, answers.get(item["key"]))
-    return values
 
 
 # ---------------------------------------------------------------- scoring
@@ -182,73 +245,72 @@ def _from_units(units, scale):
     return units / scale
 
 
-def _band_of(spec, units, scale):
-    bands = spec.get("bands", [])
-    for index in range(len(bands)):
-        band = bands[index]
-        if instruments.to_units(band["min"], scale) <= units <= instruments.to_units(band["max"], scale):
-            return {"index": index, "label": band["label"]}
+def _band_of(prep, units):
+    for low, high, band in prep["bands"]:
+        if low <= units <= high:
+            return {"index": band["index"], "label": band["label"]}
     return None
-
-
-def _flags(spec, values):
-    raised = []
-    for flag in spec.get("flags", []):
-        for key in flag["items"]:
-            if values.get(key) is not None and values[key] >= flag["at_least"]:
-                raised.append(flag["id"])
-                break
-    return raised
 
 
 def score(spec, answers):
     """Score one set of answers; see the module docstring for the result's shape."""
-    spec = _resolve(spec)
-    values = _read_answers(spec, answers)
-    items = instruments.required_items(spec)
-    scale = 10 ** instruments.decimals(spec)
-    method = spec["scoring"]["method"]
-    rule = spec["scoring"]["missing"]
+    prep = prepare(spec)
+    return score_values(prep, read_values(prep, answers))
 
-    missing = [item["key"] for item in items if values[item["key"]] is None]
-    points = [instruments.scored(spec, item, values[item["key"]]) for item in items if values[item["key"]] is not None]
-    flags = _flags(spec, values)
-    answered = len(points)
+
+def score_values(prep, values):
+    """score() for answers already read by read_values(): `prep` is prepare(spec)'s lookups."""
+    spec = prep["spec"]
+    scale = prep["scale"]
+    missing = []
+    points = 0
+    answered = 0
+    for key, table in prep["required"]:
+        value = values[key]
+        if value is None:
+            missing.append(key)
+        else:
+            points += table[value]
+            answered += 1
+    flags = []
+    for ident, keys, least in prep["flags"]:
+        for key in keys:
+            value = values[key]
+            if value is not None and value >= least:
+                flags.append(ident)
+                break
+    rule = spec["scoring"]["missing"]
     total_units = None
     if not missing or (rule["rule"] == "mean_substitution" and answered >= rule["min_answered"]):
-        if method == "mean":
-            total_units = _round_div(sum(points) * scale, answered)
+        if spec["scoring"]["method"] == "mean":
+            total_units = _round_div(points * scale, answered)
         else:
             # Each missing item counts as the mean of the answered ones: sum × n / answered.
-            total_units = _round_div(sum(points) * len(items) * scale, answered)
+            total_units = _round_div(points * len(prep["required"]) * scale, answered)
         if missing:
             flags.append(PRORATED)
 
     subscales = {}
-    for sub in spec.get("subscales", []):
-        members = [values[key] for key in sub["items"]]
-        if None not in members:
-            total = 0
-            for key in sub["items"]:
-                total += instruments.scored(spec, _item(spec, key), values[key])
-            subscales[sub["id"]] = total
+    tables = prep["points"]
+    for ident, keys in prep["subscales"]:
+        total = 0
+        for key in keys:
+            value = values[key]
+            if value is None:
+                break
+            total += tables[key][value]
+        else:
+            subscales[ident] = total
 
     complete = total_units is not None
     return {
         "complete": complete,
         "total": _from_units(total_units, scale) if complete else None,
         "subscales": subscales,
-        "band": _band_of(spec, total_units, scale) if complete else None,
+        "band": _band_of(prep, total_units) if complete else None,
         "flags": flags,
         "missing": missing,
     }
-
-
-def _item(spec, key):
-    for item in spec["items"]:
-        if item["key"] == key:
-            return item
-    raise ScoreError("未知条目 “" + _clip(str(key)) + "”")
 
 
 # ---------------------------------------------------------------- pre/post and case record
@@ -284,7 +346,8 @@ def _as_result(spec, value, which):
 
 def compare(spec, before, after):
     """Pre/post comparison. `before`/`after` are score() results (or answer mappings, scored here)."""
-    spec = _resolve(spec)
+    prep = prepare(spec)
+    spec = prep["spec"]
     before = _as_result(spec, before, "前测")
     after = _as_result(spec, after, "后测")
     scale = 10 ** instruments.decimals(spec)
@@ -306,8 +369,8 @@ def compare(spec, before, after):
         return out
     b = instruments.to_units(before["total"], scale)
     a = instruments.to_units(after["total"], scale)
-    bb = _band_of(spec, b, scale)
-    ab = _band_of(spec, a, scale)
+    bb = _band_of(prep, b)
+    ab = _band_of(prep, a)
     diff = a - b
     if diff == 0:
         direction = "unchanged"
@@ -345,11 +408,23 @@ def compare(spec, before, after):
     return out
 
 
-def summary_line(spec, result, date_text):
-    """One line of plain Chinese for the case record (no total when the result is incomplete)."""
-    spec = _resolve(spec)
-    result = _as_result(spec, result, "结果")
-    scale = 10 ** instruments.decimals(spec)
+def summary_line(spec, scored, date_text, problems=None):
+    """One line of plain Chinese for the case record (no total when the result is incomplete).
+
+    `scored` is the answers (what the page copies from: each raised flag then names its items and
+    their values) or a score() result, which holds no item values, so its flags are named only.
+    `problems` lists the ids of the problem-list categories ticked (DT); None when not asked.
+    """
+    prep = prepare(spec)
+    spec = prep["spec"]
+    values = None
+    if scored is None or (isinstance(scored, dict) and "complete" not in scored):
+        values = read_values(prep, scored)
+        result = score_values(prep, values)
+    else:
+        result = _as_result(spec, scored, "结果")
+    ticked = _problem_labels(spec, problems)
+    scale = prep["scale"]
     scoring = spec["scoring"]
     date_text = "" if date_text is None else str(date_text).strip()
     head = spec["names"]["abbr"] + "（评分规则 " + spec["version"] + "）" + date_text + "："
@@ -379,13 +454,57 @@ def summary_line(spec, result, date_text):
             parts.append("、".join(shown))
     else:
         parts.append("未完成，缺第 " + "、".join(missing) + " 题，未计总分")
-    notes = {}
+    raised = result.get("flags") or []
     for flag in spec.get("flags", []):
-        notes[flag["id"]] = flag["summary"]
-    for flag in result.get("flags") or []:
-        if flag in notes:
-            parts.append(notes[flag])
+        if flag["id"] in raised:
+            parts.append(flag["summary"] + _evidence(prep, flag, values))
+    if ticked is not None:
+        parts.append("问题类别：" + ("、".join(ticked) if ticked else "未勾选"))
     return head + "；".join(parts) + "。"
+
+
+def _evidence(prep, flag, values):
+    """ "：第 9 题 = 2（一半以上的天数）" — the answers that raised the flag, for the record.
+
+    Nothing when the values are unknown, or for a single rating, whose value is the total already given.
+    """
+    if values is None or prep["spec"]["scoring"]["method"] == "single":
+        return ""
+    shown = []
+    for key in flag["items"]:
+        value = values[key]
+        if value is not None and value >= flag["at_least"]:
+            shown.append(_answer_text(prep["by_key"][key], value))
+    return "：" + "、".join(shown)
+
+
+def _answer_text(item, value):
+    """A question is named by its number and the chosen answer; a rated symptom also by its name."""
+    text = "第 " + item["key"] + " 题"
+    for option in item.get("options", []):
+        if option["value"] == value:
+            return text + " = " + str(value) + "（" + option["label"] + "）"
+    if item.get("text"):
+        return text + "（" + item["text"].split("（")[0] + "）= " + str(value)
+    return text + " = " + str(value)
+
+
+def _problem_labels(spec, problems):
+    """The ticked categories' names in the list's order; None when the page did not send a list."""
+    if problems is None:
+        return None
+    if not isinstance(problems, list) or not all(isinstance(p, str) for p in problems):
+        raise ScoreError("问题类别应为类别编号的列表")
+    categories = (spec.get("problem_list") or {}).get("categories", [])
+    if not categories:
+        if problems:
+            raise ScoreError(spec["names"]["abbr"] + " 没有问题清单，不能记录问题类别")
+        return None
+    known = [c["id"] for c in categories]
+    for ident in problems:
+        if ident not in known:
+            raise ScoreError("未知的问题类别 “" + _clip(ident) + "”")
+    return [c["label"] for c in categories if c["id"] in problems]
 
 
 def _level_text(spec, total):

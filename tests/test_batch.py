@@ -266,7 +266,7 @@ def test_template_round_trip(tmp_path, capsys, instrument):
     assert status == 0, err
     _, out = _read(tmp_path / "o.csv")
     expected = scoring.score(spec, dict(zip(batch.item_columns(spec), lowest, strict=False)))
-    assert out[0]["总分"] == batch._number_text(expected["total"], spec)
+    assert out[0]["总分"] == batch._number_text(expected["total"], spec["scoring"].get("decimals", 0))
 
 
 # ---------------------------------------------------------------- pre/post

@@ -64,9 +64,8 @@ def test_golden_cases_through_the_page_match_the_command_line(page, base_url, tm
     expect(page.locator(".hb-batch__bad")).to_have_count(bad)
 
 
-def test_encodings_limits_and_ten_thousand_rows(page, base_url):
+def test_encodings_and_limits(page, base_url):
     page.goto(base_url + "scales/phq9.html")
-    root = page.locator("[data-batch]")
     status = page.locator("[data-batch-status]")
     text = "编号,1,2,3,4,5,6,7,8,9\n张三,1,1,1,1,1,1,1,1,1\n李四,0,0,7,0,0,0,0,0,0\n"
     _choose(page, "gbk.csv", text.encode("gbk"))
@@ -83,16 +82,55 @@ def test_encodings_limits_and_ten_thousand_rows(page, base_url):
     expect(status).to_contain_text("不认识的列：“备注”")
     _choose(page, "big.csv", b"x" * (batch.MAX_BYTES + 1))
     expect(status).to_contain_text("超过上限 5 MB")
+
+
+def _watch_progress(page):
+    """Record every change of the progress bar (shown or not, value, status line) from now on."""
+    page.evaluate("""() => {
+        window.__progress = [];
+        const root = document.querySelector("[data-batch]");
+        const bar = root.querySelector("[data-batch-progress]");
+        const status = root.querySelector("[data-batch-status]");
+        new MutationObserver(() => window.__progress.push({
+            shown: !bar.hidden && bar.getBoundingClientRect().width > 0,
+            value: bar.value,
+            max: bar.max,
+            status: status.textContent,
+        })).observe(root, { attributes: true, childList: true, characterData: true, subtree: true });
+    }""")
+
+
+def test_ten_thousand_rows_show_progress_and_finish(page, base_url):
+    """Issue 15.4: a 10,000-row file is scored on the page with a progress bar, and every row comes back."""
+    page.goto(base_url + "scales/phq9.html")
+    root = page.locator("[data-batch]")
+    status = page.locator("[data-batch-status]")
+    # Row n answers (n + i) % 4 on item i + 1: totals repeat every 4 rows as 12, 13, 14, 15.
     rows = "\n".join(f"R{n}," + ",".join(str((n + i) % 4) for i in range(9)) for n in range(10000))
+    data = ("编号," + ",".join(PHQ) + "\n" + rows + "\n").encode("utf-8")
+    expect(root).to_have_attribute("data-wired", "true")
+    _watch_progress(page)
     start = time.perf_counter()
-    _choose(page, "many.csv", ("编号," + ",".join(PHQ) + "\n" + rows + "\n").encode("utf-8"))
+    page.locator("[data-batch-file]").set_input_files({"name": "many.csv", "mimeType": "text/csv", "buffer": data})
     expect(root).to_have_attribute("data-done", "ok", timeout=120_000)
     elapsed = time.perf_counter() - start
-    expect(status).to_contain_text("共 10000 行：计分 10000 行")
     print(f"browser: 10,000 PHQ-9 rows scored in {elapsed:.1f} s")
+    expect(status).to_contain_text("共 10000 行：计分 10000 行，未完成 0 行，无效 0 行")
+    seen = page.evaluate("window.__progress")
+    moving = [s for s in seen if s["shown"] and s["max"] == 10000 and 0 < s["value"] < 10000]
+    assert moving, "the progress bar was never shown part-way"
+    assert any(s["status"].startswith("正在计分：") and "/ 10000 行" in s["status"] for s in seen)
+    expect(page.locator("[data-batch-progress]")).to_be_hidden()
     # The wide result table scrolls inside its own box; the page itself stays 390 px wide.
     expect(page.locator("[data-batch-table] tbody tr")).to_have_count(100)
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     assert serious_violations(page) == []
     scored = _table(_scored_download(page))
-    assert len(scored) == 10001 and scored[1][:11] == ["R0", "0", "1", "2", "3", "0", "1", "2", "3", "0", "12"]
+    assert len(scored) == 10001
+    totals = {}
+    for row in scored[1:]:
+        totals[row[10], row[11]] = totals.get((row[10], row[11]), 0) + 1
+    assert totals == {("12", "中度"): 2500, ("13", "中度"): 2500, ("14", "中度"): 2500, ("15", "中重度"): 2500}
+    assert scored[1][:12] == ["R0", "0", "1", "2", "3", "0", "1", "2", "3", "0", "12", "中度"]
+    assert scored[4][:12] == ["R3", "3", "0", "1", "2", "3", "0", "1", "2", "3", "15", "中重度"]
+    assert scored[10000][-1] == "第 10001 行（编号 R9999）：已计分。"

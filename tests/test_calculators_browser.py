@@ -359,3 +359,40 @@ def test_unicode_spaces_score_the_same_in_cpython_and_the_browser(page, base_url
             except scoring.ScoreError as error:
                 expected = {"error": str(error)}
             assert browser_result == expected, f"{ident} {answers!r}"
+
+
+def copied_line(browser, base_url, instrument, answers, problems=()):
+    """Answer a calculator by tapping, tick problem categories, press 复制结果; the clipboard text and today."""
+    ctx = browser.new_context(viewport=PHONE, service_workers="block")
+    ctx.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url.rstrip("/"))
+    page = ctx.new_page()
+    page.goto(base_url + f"scales/{instrument}.html")
+    root = click_answers(page, instrument, answers)
+    for category in problems:
+        root.locator(f".hb-problems input[value='{category}']").check()
+    expect(root).to_have_attribute("data-complete", "true", timeout=60000)
+    root.get_by_role("button", name="复制结果").click()
+    expect(root.locator("[data-action='copy']")).to_have_text("已复制")
+    today = page.evaluate("new Date().toLocaleDateString('sv-SE')")  # local YYYY-MM-DD, as the page writes it
+    text = page.evaluate("navigator.clipboard.readText()")
+    ctx.close()
+    return text, today
+
+
+def test_phq9_copy_gives_item_9_value(browser, base_url):
+    """Issue 12.1: the copied line said "第 9 题 > 0" but not what the patient answered."""
+    answers = {str(i): 1 for i in range(1, 9)} | {"9": 2}  # 8 + 2 = 10: moderate; item 9 "一半以上的天数"
+    text, today = copied_line(browser, base_url, "phq9", answers)
+    assert text == (
+        f"PHQ-9（评分规则 phq9-2001.1）{today}：总分 10，中度；"
+        "第 9 题 > 0，需评估自杀风险：第 9 题 = 2（一半以上的天数）。"
+    )
+
+
+def test_dt_copy_lists_the_ticked_problem_areas(browser, base_url):
+    """Issue 12.1: the DT's copied line left out the problem areas the reader ticked."""
+    text, today = copied_line(browser, base_url, "nccn_dt", {"1": 6}, problems=["emotional", "practical"])
+    assert text == (
+        f"DT（评分规则 nccn_dt-1998.1）{today}：痛苦评分 6，有临床意义的痛苦；"
+        "≥ 4 分，需进一步评估痛苦来源；问题类别：实际问题、情绪问题。"
+    )

@@ -120,3 +120,52 @@ def test_golden_files_cover_scoring_decisions_and_grading():
 @pytest.mark.parametrize("where, request_, case", WALK, ids=[w for w, _, _ in WALK])
 def test_golden_case_through_the_bridge(bundles, where, request_, case):
     golden_walker.check(where, case, json.loads(bridge.call(json.dumps(request_))))
+
+
+# ---- the copied line for the case record, from the answers as the page sends them ----
+
+from engine import instruments as rules  # noqa: E402
+
+
+def _answers_missing_first(spec, pick):
+    """Every required item answered with its pick-th allowed value, except the first one."""
+    required = rules.required_items(spec)
+    answers = {}
+    for item in required[1:]:
+        values = rules.allowed_values(item)
+        answers[item["key"]] = values[pick % len(values)]
+    return answers, required[0]["key"]
+
+
+@pytest.mark.parametrize("instrument", instruments.IDS)
+def test_copied_line_names_the_missing_item_and_the_shown_total(instrument):
+    spec = SPECS[instrument]
+    problems = [] if "problem_list" in spec else None
+    for pick in range(3):
+        answers, left_out = _answers_missing_first(spec, pick)
+        result = scoring.score(spec, answers)
+        line = scoring.summary_line(spec, answers, "2026-12-03", problems)
+        assert f"缺第 {left_out} 题" in line, line
+        if result["complete"]:
+            assert f"{scoring.shown(spec, result)['total']}（缺第 {left_out} 题" in line, line
+        else:
+            assert "未计总分" in line and scoring.shown(spec, result)["total"] == "—"
+        if problems is not None:
+            assert line.endswith("；问题类别：未勾选。"), line
+
+
+def test_copied_line_from_a_result_names_flags_without_values():
+    """A stored result holds no item values: the line names the flag and nothing it cannot know."""
+    spec = SPECS["phq9"]
+    answers = {str(i): 0 for i in range(1, 9)} | {"9": 2}
+    from_answers = scoring.summary_line(spec, answers, "2026-12-03")
+    from_result = scoring.summary_line(spec, scoring.score(spec, answers), "2026-12-03")
+    assert from_answers == from_result[:-1] + "：第 9 题 = 2（一半以上的天数）。"
+
+
+def test_problem_categories_must_be_a_list_of_ids():
+    spec = SPECS["nccn_dt"]
+    for bad in ("practical", [1], {"practical": True}):
+        with pytest.raises(scoring.ScoreError) as caught:
+            scoring.summary_line(spec, {"1": 5}, "2026-12-03", bad)
+        assert "问题类别" in str(caught.value)

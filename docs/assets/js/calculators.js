@@ -44,6 +44,12 @@ function answersOf(root) {
   return answers;
 }
 
+/** The problem-list categories ticked (DT), or null on a calculator that has no problem list. */
+function problemsOf(root) {
+  const boxes = Array.from(root.querySelectorAll(".hb-problems input[type='checkbox']"));
+  return boxes.length ? boxes.filter((el) => el.checked).map((el) => el.value) : null;
+}
+
 function field(root, name) {
   return root.querySelector(sel("result", RESULT[name]));
 }
@@ -193,12 +199,14 @@ function wireOne(root) {
     } else if (action === ACTION.copy) {
       const button = event.target.closest("button");
       try {
+        const answers = answersOf(root);
         const view = await current();
         if (!view) {
           field(root, "error").textContent = "还没有可复制的结果。";
           return;
         }
-        await copyText(await call("summary_line", id, view.result, today()));
+        // The engine reads the answers themselves: the line names each flagged item's value.
+        await copyText(await call("summary_line", id, answers, today(), problemsOf(root)));
       } catch (error) {
         field(root, "error").textContent = error.message;
         return;
