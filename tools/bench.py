@@ -121,6 +121,14 @@ PHONE_NETWORK = {"offline": False, "latency": 150, "downloadThroughput": 1_600_0
 CONTROLLED = "navigator.serviceWorker && navigator.serviceWorker.controller !== null"
 
 
+def loadavg():
+    """The machine's 1-minute load average: the figures are comparable only at similar load."""
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except OSError:
+        return None
+
+
 def as_phone(page):
     """Throttle the page (and the engine worker it starts) to the phone profile."""
     cdp = page.context.new_cdp_session(page)
@@ -132,10 +140,12 @@ def as_phone(page):
 
 def phone_startup(browser, base, path, runs):
     """Cold: a fresh profile per run. Warm: a returning reader's, with the offline copy installed."""
-    cold = []
+    load_before = loadavg()
+    cold, timelines = [], {"cold": [], "warm": []}
     for _ in range(runs):
         ctx = browser.new_context(viewport=PHONE, service_workers="block")
-        cold.append(startup(as_phone(ctx.new_page()), base + path))
+        timelines["cold"].append({})
+        cold.append(startup(as_phone(ctx.new_page()), base + path, timelines["cold"][-1]))
         ctx.close()
     ctx = browser.new_context(viewport=PHONE)
     first = ctx.new_page()
@@ -146,7 +156,8 @@ def phone_startup(browser, base, path, runs):
     warm = []
     for _ in range(runs):
         page = as_phone(ctx.new_page())
-        warm.append(startup(page, base + path))
+        timelines["warm"].append({})
+        warm.append(startup(page, base + path, timelines["warm"][-1]))
         page.close()
     ctx.close()
     out = {
@@ -157,8 +168,38 @@ def phone_startup(browser, base, path, runs):
         }
         for mode, data in (("cold", cold), ("warm", warm))
     }
-    print(f"  phone {path}: cold {out['cold']['ratio']} x DCL, warm {out['warm']['ratio']} x DCL", flush=True)
+    for mode, runs_marks in timelines.items():
+        out[mode]["timeline_ms"] = timeline(runs_marks)
+    out["loadavg"] = [load_before, loadavg()]
+    print(
+        f"  phone {path}: cold {out['cold']['ratio']} x DCL, warm {out['warm']['ratio']} x DCL"
+        f" (load average {out['loadavg'][0]} → {out['loadavg'][1]})",
+        flush=True,
+    )
     return out
+
+
+# Engine start-up marks in the order they happen; "bundle" runs beside the runtime's steps.
+TIMELINE = {
+    "start": "页面启动引擎（engine.js）",
+    "worker": "worker 脚本已运行",
+    "runtime-script": "运行时脚本已加载",
+    "bundle": "引擎包已下载并解析",
+    "runtime": "wasm 已编译、运行时已启动",
+    "files": "模块已写入文件系统",
+    "import": "已导入 bridge",
+    "ready": "页面收到就绪",
+    "dcl": "DOMContentLoaded",
+}
+
+
+def timeline(runs_marks):
+    """Median time (ms after navigation start) of each start-up mark over the runs that have it."""
+    return {
+        name: round(statistics.median(m[name] for m in runs_marks if name in m), 1)
+        for name in TIMELINE
+        if any(name in m for m in runs_marks)
+    }
 
 
 # The worker's start-up steps, replayed on the page's main thread so each can be timed.
@@ -239,11 +280,18 @@ def median_range(values):
     }
 
 
-def startup(page, url):
+def startup(page, url, marks=None):
+    """(DOMContentLoaded, engine ready) in ms after navigation start; `marks` (a dict) receives every
+    engine start-up mark (engine.js and its worker, see engine-worker.js) on the same clock."""
     page.goto(url, wait_until="domcontentloaded")
     page.wait_for_function(READY, timeout=180000)
-    return page.evaluate("""() => [performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd,
-                                   performance.getEntriesByName('hb-engine-ready')[0].startTime]""")
+    dcl, ready, found = page.evaluate("""() => [performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd,
+        performance.getEntriesByName('hb-engine-ready')[0].startTime,
+        performance.getEntriesByType('mark').filter((m) => m.name.startsWith('hb-engine-'))
+            .map((m) => [m.name.slice(10), m.startTime])]""")
+    if marks is not None:
+        marks.update({"dcl": dcl, **dict(found)})
+    return dcl, ready
 
 
 def measure_startup(browser, playwright, base, pages, runs):
@@ -531,16 +579,23 @@ def report_growth(growth):
 def report_phone(r):
     if "phone" not in r:
         return
-    print("\n| 手机档（4× CPU、1.6 Mbit/s、150 ms；中位数） | DCL | 就绪 | 就绪 ÷ DCL |")
-    print("| --- | --- | --- | --- |")
+    print("\n| 手机档（4× CPU、1.6 Mbit/s、150 ms；中位数） | DCL | 就绪 | 就绪 ÷ DCL | 负载（前 → 后） |")
+    print("| --- | --- | --- | --- | --- |")
     for label, key in (("MicroPython", "startup"), ("Pyodide", "startup_pyodide")):
         for path, data in r["phone"].get(key, {}).items():
             for mode in ("cold", "warm"):
                 d = data[mode]
                 print(
                     f"| {label} {path} {'冷' if mode == 'cold' else '热'} | {d['dcl_ms']['median']} ms"
-                    f" | {d['ready_ms']['median']} ms | {d['ratio']} |"
+                    f" | {d['ready_ms']['median']} ms | {d['ratio']} | {' → '.join(map(str, data['loadavg']))} |"
                 )
+    for label, key in (("MicroPython", "startup"), ("Pyodide", "startup_pyodide")):
+        for path, data in r["phone"].get(key, {}).items():
+            for mode in ("cold", "warm"):
+                marks = data[mode].get("timeline_ms", {})
+                if marks:
+                    steps = "，".join(f"{TIMELINE[k]} {v} ms" for k, v in sorted(marks.items(), key=lambda kv: kv[1]))
+                    print(f"{label} {path} {'冷' if mode == 'cold' else '热'}启动时间线（导航开始后，中位数）：{steps}")
     if "warm_steps_ms" in r["phone"]:
         steps = "，".join(f"{k} {v} ms" for k, v in r["phone"]["warm_steps_ms"].items())
         print(f"热启动各步（手机档，主线程重放）：{steps}")

@@ -7,6 +7,9 @@ import { CONTRACT } from "./contract.js";
 const runtime = self.name;
 const root = new URL("../../", import.meta.url).href;
 const vendor = root + CONTRACT.assets.vendor_dir;
+// Start-up steps, sent to the page with "ready" (the benchmark reads them there).
+const mark = (step) => performance.mark("hb-engine-" + step);
+mark("worker");
 
 async function text(path) {
   const response = await fetch(root + path);
@@ -20,13 +23,21 @@ async function startRuntime() {
     return loadPyodide({ indexURL: vendor + "pyodide/" });
   }
   const { loadMicroPython } = await import(vendor + "micropython/micropython.mjs");
+  mark("runtime-script");
   return loadMicroPython({ stdout: () => {}, stderr: (line) => console.warn(line) });
+}
+
+function epochMarks() {
+  return performance.getEntriesByType("mark").map((m) => [m.name, performance.timeOrigin + m.startTime]);
 }
 
 const ready = (async () => {
   const started = performance.now();
   // The runtime and the engine (one file: modules and data) download side by side.
-  const [py, pack] = await Promise.all([startRuntime(), text(CONTRACT.assets.engine_bundle).then(JSON.parse)]);
+  const [py, pack] = await Promise.all([
+    startRuntime().then((py) => (mark("runtime"), py)),
+    text(CONTRACT.assets.engine_bundle).then(JSON.parse).then((pack) => (mark("bundle"), pack)),
+  ]);
   py.FS.mkdir("/engine");
   py.FS.mkdir("/engine/data");
   // MicroPython builds ship the modules as bytecode (.mpy, base64), Pyodide builds as sources.
@@ -35,13 +46,15 @@ const ready = (async () => {
     py.FS.writeFile("/engine/" + name, name.endsWith(".mpy") ? bytes(source) : source);
   }
   for (const [name, data] of Object.entries(pack.data)) py.FS.writeFile("/engine/data/" + name + ".json", JSON.stringify(data));
+  mark("files");
   py.runPython("import sys\nif '/' not in sys.path:\n    sys.path.insert(0, '/')\n");
   const bridge = py.pyimport("engine.bridge");
+  mark("import");
   return { bridge, ms: performance.now() - started };
 })();
 
 ready.then(
-  ({ ms }) => self.postMessage({ type: "ready", runtime, ms }),
+  ({ ms }) => self.postMessage({ type: "ready", runtime, ms, marks: epochMarks() }),
   (error) => self.postMessage({
     type: "failed",
     internal: String(error && error.message || error),
