@@ -36,8 +36,10 @@ RUNTIME_FILES = {
         ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"],
     ),
 }
-# Data the engine reads in the browser: bundle name -> module whose load_all() validates and returns it.
+# Data the engine reads in the browser: kind -> module whose load_all() validates and returns its specs.
 BUNDLES = {"instruments": "macros.instruments", "checklists": "macros.checklists"}
+# Engine modules the browser never imports (the command line).
+BROWSERLESS = ("__main__.py",)
 # Pages that must open with an abstract and end with their sources: chapter folders and the glossary.
 FRAMED = tuple(f"{chapter}/" for chapter in quiz.CHAPTERS) + ("reference/glossary",)
 ABSTRACT = re.compile(r'<div class="admonition abstract">')
@@ -125,18 +127,23 @@ def compile_mpy(sources):
 
 def write_engine(site, runtime):
     """The engine travels as one file: its modules (bytecode for MicroPython, sources for Pyodide)
-    and the validated data they read."""
-    sources = sorted((ROOT / "engine").glob("*.py"))
+    and the ids of the validated specs; each spec is a file of its own (data/<kind>/<id>.json), which
+    the worker fetches when a page first uses it, so starting the engine costs the same however many
+    instruments and checklists there are."""
+    sources = sorted(p for p in (ROOT / "engine").glob("*.py") if p.name not in BROWSERLESS)
     modules = (
         compile_mpy(sources) if runtime == "micropython" else {p.name: p.read_text(encoding="utf-8") for p in sources}
     )
-    pack = {
-        "modules": modules,
-        "data": {name: importlib.import_module(module).load_all() for name, module in BUNDLES.items()},
-    }
+    data = site / contract.ASSETS["engine_data_dir"]
+    index = {}
+    for kind, module in BUNDLES.items():
+        specs = importlib.import_module(module).load_all()
+        (data / kind).mkdir(parents=True, exist_ok=True)
+        for ident, spec in specs.items():
+            (data / kind / f"{ident}.json").write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
+        index[kind] = sorted(specs)
     engine = site / contract.ASSETS["engine_bundle"]
-    engine.parent.mkdir(parents=True, exist_ok=True)
-    engine.write_text(json.dumps(pack, ensure_ascii=False), encoding="utf-8")
+    engine.write_text(json.dumps({"modules": modules, "specs": index}, ensure_ascii=False), encoding="utf-8")
     # The names the scripts share with the pages, written from the one module that owns them.
     (site / contract.ASSETS["contract_js"]).write_text(contract.js_module(), encoding="utf-8")
 
