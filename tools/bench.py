@@ -22,6 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from engine import contract  # noqa: E402
 from macros import quiz  # noqa: E402
 from macros.instruments import load_all  # noqa: E402
 from tools import offline, serve  # noqa: E402
@@ -202,38 +203,41 @@ def timeline(runs_marks):
     }
 
 
-# The worker's start-up steps, replayed on the page's main thread so each can be timed.
-BREAKDOWN = """async () => {
+# The worker's start-up steps (engine-worker.js), replayed on the page's main thread so each runs at
+# the phone's CPU speed: Chromium cannot slow a worker down ("only supported for pages, not workers").
+BREAKDOWN = """async ([bundle, spec]) => {
     const root = window.handbookRoot, marks = [performance.now()];
     const { loadMicroPython } = await import(root + "assets/vendor/micropython/micropython.mjs");
     marks.push(performance.now());
-    const packText = fetch(root + "assets/engine/engine.json").then((r) => r.text());
+    const packText = fetch(root + bundle).then((r) => r.text());
+    const specText = fetch(root + spec).then((r) => r.text());
     const py = await loadMicroPython({ stdout: () => {}, stderr: () => {} });
     marks.push(performance.now());
     const pack = JSON.parse(await packText);
     marks.push(performance.now());
     py.FS.mkdir("/engine");
     py.FS.mkdir("/engine/data");
-    const bytes = (b64) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-    for (const [name, source] of Object.entries(pack.modules)) {
-        py.FS.writeFile("/engine/" + name, name.endsWith(".mpy") ? bytes(source) : source);
-    }
-    for (const [name, data] of Object.entries(pack.data)) py.FS.writeFile("/engine/data/" + name + ".json", JSON.stringify(data));
+    for (const kind of Object.keys(pack.specs)) py.FS.mkdir("/engine/data/" + kind);
+    py.FS.writeFile("/engine/data/index.json", JSON.stringify(pack.specs));
+    for (const [name, source] of Object.entries(pack.modules)) py.FS.writeFile("/engine/" + name, Uint8Array.fromBase64(source));
     marks.push(performance.now());
     py.runPython("import sys\\nif '/' not in sys.path:\\n    sys.path.insert(0, '/')\\n");
     const bridge = py.pyimport("engine.bridge");
     marks.push(performance.now());
-    bridge.call(JSON.stringify({ fn: "score", args: ["phq9", {}] }));
+    const request = JSON.stringify({ fn: "score", args: ["phq9", {}] });
+    const need = JSON.parse(bridge.call(request)).need;
+    py.FS.writeFile("/engine/data/" + need + ".json", await specText);
+    bridge.call(request);
     marks.push(performance.now());
     return marks.slice(1).map((m, i) => m - marks[i]);
 }"""
 BREAKDOWN_STEPS = [
-    "模块脚本",
+    "运行时脚本",
     "wasm 编译与运行时启动",
     "引擎包解析",
     "写入文件",
     "导入 bridge",
-    "首次计分（解析量表数据）",
+    "首次计分（读入 PHQ-9 数据）",
 ]
 
 
@@ -248,7 +252,12 @@ def startup_breakdown(browser, base, runs):
     for _ in range(runs):
         page = as_phone(ctx.new_page())
         page.goto(base + CONTENT_PAGE)
-        samples.append(page.evaluate(BREAKDOWN))
+        samples.append(
+            page.evaluate(
+                BREAKDOWN,
+                [contract.ASSETS["engine_bundle"], contract.ASSETS["engine_data_dir"] + "instruments/phq9.json"],
+            )
+        )
         page.close()
     ctx.close()
     steps = {name: round(statistics.median(s[i] for s in samples), 1) for i, name in enumerate(BREAKDOWN_STEPS)}
