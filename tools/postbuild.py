@@ -148,6 +148,27 @@ def write_engine(site, runtime):
     (site / contract.ASSETS["contract_js"]).write_text(contract.js_module(), encoding="utf-8")
 
 
+def preload_engine(site, runtime):
+    """A page that needs the engine starts downloading the runtime and the engine from its head (the
+    theme marks it with a modulepreload of engine.js), so on a slow line they arrive while the page
+    does, instead of one after another once the worker asks for them. Not for Pyodide (tens of MB,
+    loaded only when the reader chose it)."""
+    if runtime != "micropython":
+        return
+    marker = re.compile(r'<link rel="modulepreload" href="([^"]*)' + re.escape(contract.ASSETS["engine_js"]) + '">')
+    names = RUNTIME_FILES[runtime][1]
+    files = [contract.ASSETS["vendor_dir"] + runtime + "/" + name for name in sorted(names, reverse=True)]
+    files.append(contract.ASSETS["engine_bundle"])
+    for path in site.rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        found = marker.search(html)
+        if found:
+            links = "".join(
+                f'\n  <link rel="preload" href="{found.group(1)}{f}" as="fetch" crossorigin>' for f in files
+            )
+            path.write_text(html[: found.end()] + links + html[found.end() :], encoding="utf-8")
+
+
 def write_exam(site):
     exam = site / "assets" / "exam"
     exam.mkdir(parents=True, exist_ok=True)
@@ -170,6 +191,7 @@ def run(site, zip_to=None):
     runtime = built_runtime(site)
     copy_runtime(site, runtime)
     write_engine(site, runtime)
+    preload_engine(site, runtime)
     write_exam(site)
     quiz.check_anchors(site)
     compact_search_index(site)
