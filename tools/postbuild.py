@@ -151,8 +151,8 @@ def write_engine(site, runtime):
 def preload_engine(site, runtime):
     """A page that needs the engine starts downloading the runtime and the engine from its head (the
     theme marks it with a modulepreload of engine.js), so on a slow line they arrive while the page
-    does, instead of one after another once the worker asks for them. Not for Pyodide (tens of MB,
-    loaded only when the reader chose it)."""
+    does, instead of one after another once the worker asks for them; at low priority, so the page's
+    own styles and scripts go first. Not for Pyodide (tens of MB, loaded only when the reader chose it)."""
     if runtime != "micropython":
         return
     marker = re.compile(r'<link rel="modulepreload" href="([^"]*)' + re.escape(contract.ASSETS["engine_js"]) + '">')
@@ -164,7 +164,8 @@ def preload_engine(site, runtime):
         found = marker.search(html)
         if found:
             links = "".join(
-                f'\n  <link rel="preload" href="{found.group(1)}{f}" as="fetch" crossorigin>' for f in files
+                f'\n  <link rel="preload" href="{found.group(1)}{f}" as="fetch" crossorigin fetchpriority="low">'
+                for f in files
             )
             path.write_text(html[: found.end()] + links + html[found.end() :], encoding="utf-8")
 
