@@ -149,15 +149,16 @@ def write_engine(site, runtime):
 
 
 def preload_engine(site, runtime):
-    """A page that needs the engine starts downloading the runtime and the engine from its head (the
-    theme marks it with a modulepreload of engine.js), so on a slow line they arrive while the page
-    does, instead of one after another once the worker asks for them; at low priority, so the page's
-    own styles and scripts go first. Not for Pyodide (tens of MB, loaded only when the reader chose it)."""
+    """A page that needs the engine starts downloading the runtime's script and the engine file from
+    its head (the theme marks it with a modulepreload of engine.js), so on a slow line they arrive
+    while the page does, instead of once the worker asks for them; at low priority, so the page's own
+    styles and scripts go first. The wasm is left to the worker, which compiles it as it downloads
+    (one request for it, not two). Not for Pyodide (tens of MB, loaded only when the reader chose it)."""
     if runtime != "micropython":
         return
     marker = re.compile(r'<link rel="modulepreload" href="([^"]*)' + re.escape(contract.ASSETS["engine_js"]) + '">')
-    names = RUNTIME_FILES[runtime][1]
-    files = [contract.ASSETS["vendor_dir"] + runtime + "/" + name for name in sorted(names, reverse=True)]
+    names = [name for name in RUNTIME_FILES[runtime][1] if not name.endswith(".wasm")]
+    files = [contract.ASSETS["vendor_dir"] + runtime + "/" + name for name in names]
     files.append(contract.ASSETS["engine_bundle"])
     for path in site.rglob("*.html"):
         html = path.read_text(encoding="utf-8")

@@ -20,19 +20,16 @@ async function text(path) {
 }
 
 // The wasm downloads and compiles from here on, beside the runtime's script, instead of after it:
-// the runtime's loader (Emscripten, which instantiates with instantiateStreaming) gets this module.
+// the runtime's loader (Emscripten, which instantiates with instantiateStreaming) gets this module,
+// and is pointed at an empty stand-in so that it does not download the runtime a second time.
+const COMPILED_ELSEWHERE = "data:application/wasm;base64,";
 function compileEarly(url) {
   const compiled = WebAssembly.compileStreaming(fetch(url));
-  compiled.catch(() => {}); // on failure the loader compiles its own copy and reports any error
+  compiled.catch(() => {}); // a failed download or compile is reported by the loader below
   const instantiateStreaming = WebAssembly.instantiateStreaming;
-  WebAssembly.instantiateStreaming = async (source, imports) => {
+  WebAssembly.instantiateStreaming = async (_standIn, imports) => {
     WebAssembly.instantiateStreaming = instantiateStreaming;
-    let module;
-    try {
-      module = await compiled;
-    } catch {
-      return instantiateStreaming(source, imports);
-    }
+    const module = await compiled;
     return { module, instance: await WebAssembly.instantiate(module, imports) };
   };
 }
@@ -45,7 +42,7 @@ async function startRuntime() {
   compileEarly(vendor + "micropython/micropython.wasm");
   const { loadMicroPython } = await import(vendor + "micropython/micropython.mjs");
   mark("runtime-script");
-  return loadMicroPython({ stdout: () => {}, stderr: (line) => console.warn(line) });
+  return loadMicroPython({ url: COMPILED_ELSEWHERE, stdout: () => {}, stderr: (line) => console.warn(line) });
 }
 
 const base64 = (b64) => (Uint8Array.fromBase64 ? Uint8Array.fromBase64(b64) : Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)));
