@@ -598,6 +598,16 @@ def report_phone(r):
                     f"| {label} {path} {'冷' if mode == 'cold' else '热'} | {d['dcl_ms']['median']} ms"
                     f" | {d['ready_ms']['median']} ms | {d['ratio']} | {' → '.join(map(str, data['loadavg']))} |"
                 )
+    # The same ratios without throttling (full run only), for comparison.
+    for label, runtime in (("MicroPython", "micropython"), ("Pyodide", "pyodide")):
+        data = r.get("startup", {}).get(runtime, {}).get(CALCULATOR_PAGE)
+        for mode in ("cold", "warm") if data else ():
+            d = data[mode]
+            ratio = d["ready_ms"]["median"] / d["dcl_ms"]["median"]
+            print(
+                f"| {label} {CALCULATOR_PAGE} {'冷' if mode == 'cold' else '热'}（不减速） | {d['dcl_ms']['median']} ms"
+                f" | {d['ready_ms']['median']} ms | {ratio:.2f} | — |"
+            )
     for label, key in (("MicroPython", "startup"), ("Pyodide", "startup_pyodide")):
         for path, data in r["phone"].get(key, {}).items():
             for mode in ("cold", "warm"):
