@@ -12,7 +12,7 @@ from engine.errors import EngineError
 
 DATA_DIR = "/engine/data/"
 _bundles = {}  # kind -> {id: spec} read so far
-_index = []
+_index = None  # kind -> ids of its specs, read from index.json when first needed
 INTERNAL = (
     "计算引擎遇到了意外的问题，这一步没有完成（已保存的内容没有改动）。请刷新页面再试；如果反复出现，请先导出数据。"
 )
@@ -27,13 +27,14 @@ class NeedData(Exception):
 
 
 def _known(kind):
-    if not _index:
+    global _index
+    if _index is None:
         try:
             with open(DATA_DIR + "index.json") as handle:
-                _index.append(json.loads(handle.read()))
+                _index = json.loads(handle.read())
         except OSError:
-            _index.append({})
-    return _index[0].get(kind, ())
+            _index = {}
+    return _index.get(kind, ())
 
 
 def _spec(kind, ident):

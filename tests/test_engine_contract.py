@@ -150,7 +150,7 @@ def test_bridge_asks_for_a_spec_once_and_refuses_an_unknown_one(tmp_path, monkey
     """In the browser each spec is a file the worker fetches when the bridge first asks for it."""
     monkeypatch.setattr(bridge, "DATA_DIR", str(tmp_path) + "/")
     monkeypatch.setattr(bridge, "_bundles", {})
-    monkeypatch.setattr(bridge, "_index", [])
+    monkeypatch.setattr(bridge, "_index", None)
     (tmp_path / "index.json").write_text(json.dumps({"instruments": ["phq9"]}), encoding="utf-8")
     request = json.dumps({"fn": "score", "args": ["phq9", {str(k): 1 for k in range(1, 10)}]})
     assert json.loads(bridge.call(request)) == {"need": "instruments/phq9"}

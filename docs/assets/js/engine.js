@@ -40,7 +40,9 @@ export function start() {
     if (data.type === "ready") {
       clearTimeout(timer);
       // The worker's steps on this page's clock, then "ready" as the page sees it.
-      for (const [name, epoch] of data.marks || []) performance.mark(name, { startTime: epoch - performance.timeOrigin });
+      for (const [name, epoch] of data.marks || []) {
+        performance.mark(name, { startTime: Math.max(0, epoch - performance.timeOrigin) });
+      }
       performance.mark("hb-engine-ready");
       setState({ phase: "ready", ms: data.ms });
     } else if (data.type === "failed") {
