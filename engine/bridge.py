@@ -1,7 +1,9 @@
 """Entry point for the browser worker: one JSON request in, one JSON response out.
 
 Runs unchanged in CPython, Pyodide and MicroPython. The worker writes the engine modules to
-/engine/ and the build's data bundles to /engine/data/; each bundle is read once, when first used.
+/engine/ and the ids of the build's specs to /engine/data/index.json; a page uses one or two specs
+of the many, so each spec (/engine/data/<kind>/<id>.json) is fetched by the worker when a request
+first needs it (the answer {"need": "<kind>/<id>"} asks for it) and read once.
 """
 
 import json
@@ -9,7 +11,8 @@ import json
 from engine.errors import EngineError
 
 DATA_DIR = "/engine/data/"
-_bundles = {}
+_bundles = {}  # kind -> {id: spec} read so far
+_index = None  # kind -> ids of its specs, read from index.json when first needed
 INTERNAL = (
     "计算引擎遇到了意外的问题，这一步没有完成（已保存的内容没有改动）。请刷新页面再试；如果反复出现，请先导出数据。"
 )
@@ -19,18 +22,32 @@ class RequestError(EngineError):
     """The request itself is malformed (unknown function, wrong arguments)."""
 
 
-def bundle(name):
-    """A data bundle written by the build (instruments, checklists), parsed once."""
-    if name not in _bundles:
-        with open(DATA_DIR + name + ".json") as handle:
-            _bundles[name] = json.loads(handle.read())
-    return _bundles[name]
+class NeedData(Exception):
+    """The spec is not in the file system yet: the worker fetches it and sends the request again."""
+
+
+def _known(kind):
+    global _index
+    if _index is None:
+        try:
+            with open(DATA_DIR + "index.json") as handle:
+                _index = json.loads(handle.read())
+        except OSError:
+            _index = {}
+    return _index.get(kind, ())
 
 
 def _spec(kind, ident):
-    specs = bundle(kind)
-    if not isinstance(ident, str) or ident not in specs:
+    specs = _bundles.setdefault(kind, {})
+    if isinstance(ident, str) and ident in specs:
+        return specs[ident]
+    if not isinstance(ident, str) or ident not in _known(kind):
         raise RequestError("未知的编号：" + str(ident)[:24])
+    try:
+        with open(DATA_DIR + kind + "/" + ident + ".json") as handle:
+            specs[ident] = json.loads(handle.read())
+    except OSError:
+        raise NeedData(kind + "/" + ident)
     return specs[ident]
 
 
@@ -78,6 +95,8 @@ def call(request_text):
                 raise RequestError("缺少编号")
             args[0] = _spec(kind, args[0])
         return json.dumps({"ok": getattr(_module(module), name)(*args)})
+    except NeedData as exc:
+        return json.dumps({"need": exc.args[0]})
     except EngineError as exc:
         return json.dumps({"error": str(exc)})
     except Exception as exc:  # the reader gets a plain message; the kind of failure goes to the console

@@ -80,6 +80,7 @@ ASSETS = {
     "engine_bundle": "assets/engine/engine.json",
     "exam_dir": "assets/exam/",
     "vendor_dir": "assets/vendor/",
+    "engine_data_dir": "assets/engine/data/",
 }
 # Page meta key a macro sets when its page needs the engine (the template starts it from <head>).
 NEEDS_ENGINE = "hb_engine"

@@ -154,3 +154,21 @@ def test_engine_reveals_hidden_answers_like_the_bundle_hides_them():
     assert engine_quiz.hidden_is_multi(question) is True
     right = [i for i, o in enumerate(shown["options"]) if o["correct"]]
     assert engine_quiz.grade(shown, right)["points"] == 2.0
+
+
+def test_bridge_asks_for_a_spec_once_and_refuses_an_unknown_one(tmp_path, monkeypatch):
+    """In the browser each spec is a file the worker fetches when the bridge first asks for it."""
+    monkeypatch.setattr(bridge, "DATA_DIR", str(tmp_path) + "/")
+    monkeypatch.setattr(bridge, "_bundles", {})
+    monkeypatch.setattr(bridge, "_index", None)
+    (tmp_path / "index.json").write_text(json.dumps({"instruments": ["phq9"]}), encoding="utf-8")
+    request = json.dumps({"fn": "score", "args": ["phq9", {str(k): 1 for k in range(1, 10)}]})
+    assert json.loads(bridge.call(request)) == {"need": "instruments/phq9"}
+    (tmp_path / "instruments").mkdir()
+    (tmp_path / "instruments" / "phq9.json").write_text(json.dumps(load_all()["phq9"]), encoding="utf-8")
+    assert json.loads(bridge.call(request))["ok"]["total"] == 9
+    (tmp_path / "instruments" / "phq9.json").unlink()  # read once: later calls do not open it again
+    assert json.loads(bridge.call(request))["ok"]["total"] == 9
+    for ident in ("gad7", "../index", 7):
+        reply = json.loads(bridge.call(json.dumps({"fn": "score", "args": [ident, {}]})))
+        assert reply["error"].startswith("未知的编号"), ident

@@ -29,6 +29,8 @@ def test_first_visit_download_is_small_and_only_what_the_chinese_site_uses(site_
     assert {
         "assets/vendor/micropython/micropython.wasm",
         "assets/engine/engine.json",
+        "assets/engine/data/instruments/phq9.json",
+        "assets/engine/data/checklists/intake.json",
         "scales/phq9.html",
         "practice/checklists/intake.html",
         "offline.html",
@@ -107,6 +109,19 @@ def test_save_whole_handbook_then_read_any_page_offline(browser, base_url, site_
             assert "offline.html" not in page.url, entry
     finally:
         ctx.close()
+
+
+def test_calculator_never_opened_online_scores_offline(browser, base_url):
+    """GAD-7's page and its spec file come from the offline copy: the worker fetches the spec through it."""
+    from engine.contract import ATTR
+    from tests.browser_helpers import offline_after_first_visit, wait_total
+
+    with offline_after_first_visit(browser, base_url) as page:
+        page.goto(base_url + "scales/gad7.html")
+        for item in range(1, 8):  # seven items scored 0-3, summed: all "1" gives 7
+            page.locator(f"[{ATTR['instrument']}='gad7'] input[{ATTR['item']}='{item}'][value='1']").check()
+        wait_total(page, "gad7", "7")
+        assert page.evaluate("navigator.onLine") is False
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """The post-build step runs without MkDocs hooks, and the macros ask for their page in a way any
 Material-compatible builder can answer."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -57,9 +58,32 @@ def test_micropython_engine_ships_as_bytecode_of_the_runtime_version(site_dir):
     import json
 
     modules = json.loads((site_dir / "assets/engine/engine.json").read_text(encoding="utf-8"))["modules"]
-    sources = sorted(p.stem for p in (ROOT / "engine").glob("*.py"))
+    sources = sorted(p.stem for p in (ROOT / "engine").glob("*.py") if p.name != "__main__.py")
     assert sorted(name.removesuffix(".mpy") for name in modules) == sources
     for name, encoded in modules.items():
         assert name.endswith(".mpy")
         header = base64.b64decode(encoded)[:2]
         assert header == b"M\x06", (name, header)
+
+
+def test_each_spec_ships_as_its_own_file(site_dir):
+    """The engine file lists the specs; each one is a file the worker fetches when a page uses it."""
+    import json
+
+    from macros import checklists, instruments
+
+    index = json.loads((site_dir / "assets/engine/engine.json").read_text(encoding="utf-8"))["specs"]
+    for kind, specs in (("instruments", instruments.load_all()), ("checklists", checklists.load_all())):
+        assert index[kind] == sorted(specs)
+        for ident, spec in specs.items():
+            shipped = json.loads((site_dir / "assets/engine/data" / kind / f"{ident}.json").read_text(encoding="utf-8"))
+            assert shipped == spec
+
+
+def test_engine_pages_preload_the_runtime_and_other_pages_do_not(site_dir):
+    calculator = (site_dir / "scales/phq9.html").read_text(encoding="utf-8")
+    for name in ("micropython.mjs", "engine.json"):
+        assert re.search(r'<link rel="preload" href="\.\./assets/[a-z/]*' + re.escape(name) + '"', calculator), name
+    assert "micropython.wasm" not in calculator  # the worker compiles it as it downloads: one request
+    reading = (site_dir / "casework/intake.html").read_text(encoding="utf-8")
+    assert "micropython.mjs" not in reading

@@ -22,6 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from engine import contract  # noqa: E402
 from macros import quiz  # noqa: E402
 from macros.instruments import load_all  # noqa: E402
 from tools import offline, serve  # noqa: E402
@@ -121,6 +122,14 @@ PHONE_NETWORK = {"offline": False, "latency": 150, "downloadThroughput": 1_600_0
 CONTROLLED = "navigator.serviceWorker && navigator.serviceWorker.controller !== null"
 
 
+def loadavg():
+    """The machine's 1-minute load average: the figures are comparable only at similar load."""
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except OSError:
+        return None
+
+
 def as_phone(page):
     """Throttle the page (and the engine worker it starts) to the phone profile."""
     cdp = page.context.new_cdp_session(page)
@@ -132,10 +141,12 @@ def as_phone(page):
 
 def phone_startup(browser, base, path, runs):
     """Cold: a fresh profile per run. Warm: a returning reader's, with the offline copy installed."""
-    cold = []
+    load_before = loadavg()
+    cold, timelines = [], {"cold": [], "warm": []}
     for _ in range(runs):
         ctx = browser.new_context(viewport=PHONE, service_workers="block")
-        cold.append(startup(as_phone(ctx.new_page()), base + path))
+        timelines["cold"].append({})
+        cold.append(startup(as_phone(ctx.new_page()), base + path, timelines["cold"][-1]))
         ctx.close()
     ctx = browser.new_context(viewport=PHONE)
     first = ctx.new_page()
@@ -146,7 +157,8 @@ def phone_startup(browser, base, path, runs):
     warm = []
     for _ in range(runs):
         page = as_phone(ctx.new_page())
-        warm.append(startup(page, base + path))
+        timelines["warm"].append({})
+        warm.append(startup(page, base + path, timelines["warm"][-1]))
         page.close()
     ctx.close()
     out = {
@@ -157,42 +169,75 @@ def phone_startup(browser, base, path, runs):
         }
         for mode, data in (("cold", cold), ("warm", warm))
     }
-    print(f"  phone {path}: cold {out['cold']['ratio']} x DCL, warm {out['warm']['ratio']} x DCL", flush=True)
+    for mode, runs_marks in timelines.items():
+        out[mode]["timeline_ms"] = timeline(runs_marks)
+    out["loadavg"] = [load_before, loadavg()]
+    print(
+        f"  phone {path}: cold {out['cold']['ratio']} x DCL, warm {out['warm']['ratio']} x DCL"
+        f" (load average {out['loadavg'][0]} → {out['loadavg'][1]})",
+        flush=True,
+    )
     return out
 
 
-# The worker's start-up steps, replayed on the page's main thread so each can be timed.
-BREAKDOWN = """async () => {
+# Engine start-up marks in the order they happen; "bundle" runs beside the runtime's steps.
+TIMELINE = {
+    "start": "页面启动引擎（engine.js）",
+    "worker": "worker 脚本已运行",
+    "runtime-script": "运行时脚本已加载",
+    "bundle": "引擎包已下载并解析",
+    "runtime": "wasm 已编译、运行时已启动",
+    "files": "模块已写入文件系统",
+    "import": "已导入 bridge",
+    "ready": "页面收到就绪",
+    "dcl": "DOMContentLoaded",
+}
+
+
+def timeline(runs_marks):
+    """Median time (ms after navigation start) of each start-up mark over the runs that have it."""
+    return {
+        name: round(statistics.median(m[name] for m in runs_marks if name in m), 1)
+        for name in TIMELINE
+        if any(name in m for m in runs_marks)
+    }
+
+
+# The worker's start-up steps (engine-worker.js), replayed on the page's main thread so each runs at
+# the phone's CPU speed: Chromium cannot slow a worker down ("only supported for pages, not workers").
+BREAKDOWN = """async ([bundle, spec]) => {
     const root = window.handbookRoot, marks = [performance.now()];
     const { loadMicroPython } = await import(root + "assets/vendor/micropython/micropython.mjs");
     marks.push(performance.now());
-    const packText = fetch(root + "assets/engine/engine.json").then((r) => r.text());
+    const packText = fetch(root + bundle).then((r) => r.text());
+    const specText = fetch(root + spec).then((r) => r.text());
     const py = await loadMicroPython({ stdout: () => {}, stderr: () => {} });
     marks.push(performance.now());
     const pack = JSON.parse(await packText);
     marks.push(performance.now());
     py.FS.mkdir("/engine");
     py.FS.mkdir("/engine/data");
-    const bytes = (b64) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-    for (const [name, source] of Object.entries(pack.modules)) {
-        py.FS.writeFile("/engine/" + name, name.endsWith(".mpy") ? bytes(source) : source);
-    }
-    for (const [name, data] of Object.entries(pack.data)) py.FS.writeFile("/engine/data/" + name + ".json", JSON.stringify(data));
+    for (const kind of Object.keys(pack.specs)) py.FS.mkdir("/engine/data/" + kind);
+    py.FS.writeFile("/engine/data/index.json", JSON.stringify(pack.specs));
+    for (const [name, source] of Object.entries(pack.modules)) py.FS.writeFile("/engine/" + name, Uint8Array.fromBase64(source));
     marks.push(performance.now());
     py.runPython("import sys\\nif '/' not in sys.path:\\n    sys.path.insert(0, '/')\\n");
     const bridge = py.pyimport("engine.bridge");
     marks.push(performance.now());
-    bridge.call(JSON.stringify({ fn: "score", args: ["phq9", {}] }));
+    const request = JSON.stringify({ fn: "score", args: ["phq9", {}] });
+    const need = JSON.parse(bridge.call(request)).need;
+    py.FS.writeFile("/engine/data/" + need + ".json", await specText);
+    bridge.call(request);
     marks.push(performance.now());
     return marks.slice(1).map((m, i) => m - marks[i]);
 }"""
 BREAKDOWN_STEPS = [
-    "模块脚本",
+    "运行时脚本",
     "wasm 编译与运行时启动",
     "引擎包解析",
     "写入文件",
     "导入 bridge",
-    "首次计分（解析量表数据）",
+    "首次计分（读入 PHQ-9 数据）",
 ]
 
 
@@ -207,7 +252,12 @@ def startup_breakdown(browser, base, runs):
     for _ in range(runs):
         page = as_phone(ctx.new_page())
         page.goto(base + CONTENT_PAGE)
-        samples.append(page.evaluate(BREAKDOWN))
+        samples.append(
+            page.evaluate(
+                BREAKDOWN,
+                [contract.ASSETS["engine_bundle"], contract.ASSETS["engine_data_dir"] + "instruments/phq9.json"],
+            )
+        )
         page.close()
     ctx.close()
     steps = {name: round(statistics.median(s[i] for s in samples), 1) for i, name in enumerate(BREAKDOWN_STEPS)}
@@ -239,11 +289,18 @@ def median_range(values):
     }
 
 
-def startup(page, url):
+def startup(page, url, marks=None):
+    """(DOMContentLoaded, engine ready) in ms after navigation start; `marks` (a dict) receives every
+    engine start-up mark (engine.js and its worker, see engine-worker.js) on the same clock."""
     page.goto(url, wait_until="domcontentloaded")
     page.wait_for_function(READY, timeout=180000)
-    return page.evaluate("""() => [performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd,
-                                   performance.getEntriesByName('hb-engine-ready')[0].startTime]""")
+    dcl, ready, found = page.evaluate("""() => [performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd,
+        performance.getEntriesByName('hb-engine-ready')[0].startTime,
+        performance.getEntriesByType('mark').filter((m) => m.name.startsWith('hb-engine-'))
+            .map((m) => [m.name.slice(10), m.startTime])]""")
+    if marks is not None:
+        marks.update({"dcl": dcl, **dict(found)})
+    return dcl, ready
 
 
 def measure_startup(browser, playwright, base, pages, runs):
@@ -531,16 +588,33 @@ def report_growth(growth):
 def report_phone(r):
     if "phone" not in r:
         return
-    print("\n| 手机档（4× CPU、1.6 Mbit/s、150 ms；中位数） | DCL | 就绪 | 就绪 ÷ DCL |")
-    print("| --- | --- | --- | --- |")
+    print("\n| 手机档（4× CPU、1.6 Mbit/s、150 ms；中位数） | DCL | 就绪 | 就绪 ÷ DCL | 负载（前 → 后） |")
+    print("| --- | --- | --- | --- | --- |")
     for label, key in (("MicroPython", "startup"), ("Pyodide", "startup_pyodide")):
         for path, data in r["phone"].get(key, {}).items():
             for mode in ("cold", "warm"):
                 d = data[mode]
                 print(
                     f"| {label} {path} {'冷' if mode == 'cold' else '热'} | {d['dcl_ms']['median']} ms"
-                    f" | {d['ready_ms']['median']} ms | {d['ratio']} |"
+                    f" | {d['ready_ms']['median']} ms | {d['ratio']} | {' → '.join(map(str, data['loadavg']))} |"
                 )
+    # The same ratios without throttling (full run only), for comparison.
+    for label, runtime in (("MicroPython", "micropython"), ("Pyodide", "pyodide")):
+        data = r.get("startup", {}).get(runtime, {}).get(CALCULATOR_PAGE)
+        for mode in ("cold", "warm") if data else ():
+            d = data[mode]
+            ratio = d["ready_ms"]["median"] / d["dcl_ms"]["median"]
+            print(
+                f"| {label} {CALCULATOR_PAGE} {'冷' if mode == 'cold' else '热'}（不减速） | {d['dcl_ms']['median']} ms"
+                f" | {d['ready_ms']['median']} ms | {ratio:.2f} | — |"
+            )
+    for label, key in (("MicroPython", "startup"), ("Pyodide", "startup_pyodide")):
+        for path, data in r["phone"].get(key, {}).items():
+            for mode in ("cold", "warm"):
+                marks = data[mode].get("timeline_ms", {})
+                if marks:
+                    steps = "，".join(f"{TIMELINE[k]} {v} ms" for k, v in sorted(marks.items(), key=lambda kv: kv[1]))
+                    print(f"{label} {path} {'冷' if mode == 'cold' else '热'}启动时间线（导航开始后，中位数）：{steps}")
     if "warm_steps_ms" in r["phone"]:
         steps = "，".join(f"{k} {v} ms" for k, v in r["phone"]["warm_steps_ms"].items())
         print(f"热启动各步（手机档，主线程重放）：{steps}")

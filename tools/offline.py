@@ -31,6 +31,7 @@ SHELL_FILES = (
     "assets/css/*.css",
     "assets/js/*.js",
     "assets/engine/*",
+    "assets/engine/data/*/*.json",
     "assets/exam/bank.json",
     "assets/exam/set-drills.json",
     "assets/vendor/micropython/*",

@@ -41,8 +41,10 @@ CHART_FILES = (
     "uplot",
     [("dist/uPlot.iife.min.js", contract.ASSETS["chart_js"]), ("dist/uPlot.min.css", contract.ASSETS["chart_css"])],
 )
-# Data the engine reads in the browser: bundle name -> module whose load_all() validates and returns it.
+# Data the engine reads in the browser: kind -> module whose load_all() validates and returns its specs.
 BUNDLES = {"instruments": "macros.instruments", "checklists": "macros.checklists"}
+# Engine modules the browser never imports (the command line).
+BROWSERLESS = ("__main__.py",)
 # Pages that must open with an abstract and end with their sources: chapter folders and the glossary.
 FRAMED = tuple(f"{chapter}/" for chapter in quiz.CHAPTERS) + ("reference/glossary",)
 ABSTRACT = re.compile(r'<div class="admonition abstract">')
@@ -142,20 +144,48 @@ def compile_mpy(sources):
 
 def write_engine(site, runtime):
     """The engine travels as one file: its modules (bytecode for MicroPython, sources for Pyodide)
-    and the validated data they read."""
-    sources = sorted((ROOT / "engine").glob("*.py"))
+    and the ids of the validated specs; each spec is a file of its own (data/<kind>/<id>.json), which
+    the worker fetches when a page first uses it, so starting the engine costs the same however many
+    instruments and checklists there are."""
+    sources = sorted(p for p in (ROOT / "engine").glob("*.py") if p.name not in BROWSERLESS)
     modules = (
         compile_mpy(sources) if runtime == "micropython" else {p.name: p.read_text(encoding="utf-8") for p in sources}
     )
-    pack = {
-        "modules": modules,
-        "data": {name: importlib.import_module(module).load_all() for name, module in BUNDLES.items()},
-    }
+    data = site / contract.ASSETS["engine_data_dir"]
+    index = {}
+    for kind, module in BUNDLES.items():
+        specs = importlib.import_module(module).load_all()
+        (data / kind).mkdir(parents=True, exist_ok=True)
+        for ident, spec in specs.items():
+            (data / kind / f"{ident}.json").write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
+        index[kind] = sorted(specs)
     engine = site / contract.ASSETS["engine_bundle"]
-    engine.parent.mkdir(parents=True, exist_ok=True)
-    engine.write_text(json.dumps(pack, ensure_ascii=False), encoding="utf-8")
+    engine.write_text(json.dumps({"modules": modules, "specs": index}, ensure_ascii=False), encoding="utf-8")
     # The names the scripts share with the pages, written from the one module that owns them.
     (site / contract.ASSETS["contract_js"]).write_text(contract.js_module(), encoding="utf-8")
+
+
+def preload_engine(site, runtime):
+    """A page that needs the engine starts downloading the runtime's script and the engine file from
+    its head (the theme marks it with a modulepreload of engine.js), so on a slow line they arrive
+    while the page does, instead of once the worker asks for them; at low priority, so the page's own
+    styles and scripts go first. The wasm is left to the worker, which compiles it as it downloads
+    (one request for it, not two). Not for Pyodide (tens of MB, loaded only when the reader chose it)."""
+    if runtime != "micropython":
+        return
+    marker = re.compile(r'<link rel="modulepreload" href="([^"]*)' + re.escape(contract.ASSETS["engine_js"]) + '">')
+    names = [name for name in RUNTIME_FILES[runtime][1] if not name.endswith(".wasm")]
+    files = [contract.ASSETS["vendor_dir"] + runtime + "/" + name for name in names]
+    files.append(contract.ASSETS["engine_bundle"])
+    for path in site.rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        found = marker.search(html)
+        if found:
+            links = "".join(
+                f'\n  <link rel="preload" href="{found.group(1)}{f}" as="fetch" crossorigin fetchpriority="low">'
+                for f in files
+            )
+            path.write_text(html[: found.end()] + links + html[found.end() :], encoding="utf-8")
 
 
 def write_exam(site):
@@ -181,6 +211,7 @@ def run(site, zip_to=None):
     copy_runtime(site, runtime)
     copy_chart(site)
     write_engine(site, runtime)
+    preload_engine(site, runtime)
     write_exam(site)
     quiz.check_anchors(site)
     compact_search_index(site)

@@ -1,12 +1,17 @@
 // Module worker: starts the Python runtime chosen in mkdocs.yml (MicroPython by default, or
-// Pyodide), writes the engine's modules and data into its file system, then answers requests
-// by calling engine.bridge.call(). All files come from this site, never a CDN.
+// Pyodide), writes the engine's modules into its file system, then answers requests by calling
+// engine.bridge.call(). A spec (one instrument or checklist) is fetched the first time a request
+// needs it. All files come from this site, never a CDN.
 // The page names the worker after the runtime; the site root is two folders up from this file.
 import { CONTRACT } from "./contract.js";
 
 const runtime = self.name;
 const root = new URL("../../", import.meta.url).href;
 const vendor = root + CONTRACT.assets.vendor_dir;
+const DATA_DIR = "/engine/data/";
+// Start-up steps, sent to the page with "ready" (the benchmark reads them there).
+const mark = (step) => performance.mark("hb-engine-" + step);
+mark("worker");
 
 async function text(path) {
   const response = await fetch(root + path);
@@ -14,34 +19,62 @@ async function text(path) {
   return response.text();
 }
 
+// The wasm downloads and compiles from here on, beside the runtime's script, instead of after it:
+// the runtime's loader (Emscripten, which instantiates with instantiateStreaming) gets this module,
+// and is pointed at an empty stand-in so that it does not download the runtime a second time.
+const COMPILED_ELSEWHERE = "data:application/wasm;base64,";
+function compileEarly(url) {
+  const compiled = WebAssembly.compileStreaming(fetch(url));
+  compiled.catch(() => {}); // a failed download or compile is reported by the loader below
+  const instantiateStreaming = WebAssembly.instantiateStreaming;
+  WebAssembly.instantiateStreaming = async (_standIn, imports) => {
+    WebAssembly.instantiateStreaming = instantiateStreaming;
+    const module = await compiled;
+    return { module, instance: await WebAssembly.instantiate(module, imports) };
+  };
+}
+
 async function startRuntime() {
   if (runtime === "pyodide") {
     const { loadPyodide } = await import(vendor + "pyodide/pyodide.mjs");
     return loadPyodide({ indexURL: vendor + "pyodide/" });
   }
+  compileEarly(vendor + "micropython/micropython.wasm");
   const { loadMicroPython } = await import(vendor + "micropython/micropython.mjs");
-  return loadMicroPython({ stdout: () => {}, stderr: (line) => console.warn(line) });
+  mark("runtime-script");
+  return loadMicroPython({ url: COMPILED_ELSEWHERE, stdout: () => {}, stderr: (line) => console.warn(line) });
 }
+
+const base64 = (b64) => (Uint8Array.fromBase64 ? Uint8Array.fromBase64(b64) : Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)));
 
 const ready = (async () => {
   const started = performance.now();
-  // The runtime and the engine (one file: modules and data) download side by side.
-  const [py, pack] = await Promise.all([startRuntime(), text(CONTRACT.assets.engine_bundle).then(JSON.parse)]);
+  // The runtime and the engine (one file: modules and the ids of the specs) download side by side.
+  const [py, pack] = await Promise.all([
+    startRuntime().then((py) => (mark("runtime"), py)),
+    text(CONTRACT.assets.engine_bundle).then(JSON.parse).then((pack) => (mark("bundle"), pack)),
+  ]);
   py.FS.mkdir("/engine");
   py.FS.mkdir("/engine/data");
+  for (const kind of Object.keys(pack.specs)) py.FS.mkdir(DATA_DIR + kind);
+  py.FS.writeFile(DATA_DIR + "index.json", JSON.stringify(pack.specs));
   // MicroPython builds ship the modules as bytecode (.mpy, base64), Pyodide builds as sources.
-  const bytes = (b64) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
   for (const [name, source] of Object.entries(pack.modules)) {
-    py.FS.writeFile("/engine/" + name, name.endsWith(".mpy") ? bytes(source) : source);
+    py.FS.writeFile("/engine/" + name, name.endsWith(".mpy") ? base64(source) : source);
   }
-  for (const [name, data] of Object.entries(pack.data)) py.FS.writeFile("/engine/data/" + name + ".json", JSON.stringify(data));
+  mark("files");
   py.runPython("import sys\nif '/' not in sys.path:\n    sys.path.insert(0, '/')\n");
   const bridge = py.pyimport("engine.bridge");
-  return { bridge, ms: performance.now() - started };
+  mark("import");
+  return { py, bridge, ms: performance.now() - started };
 })();
 
+function epochMarks() {
+  return performance.getEntriesByType("mark").map((m) => [m.name, performance.timeOrigin + m.startTime]);
+}
+
 ready.then(
-  ({ ms }) => self.postMessage({ type: "ready", runtime, ms }),
+  ({ ms }) => self.postMessage({ type: "ready", runtime, ms, marks: epochMarks() }),
   (error) => self.postMessage({
     type: "failed",
     internal: String(error && error.message || error),
@@ -49,15 +82,38 @@ ready.then(
   }),
 );
 
-self.onmessage = async (event) => {
+async function answer(request) {
+  const { py, bridge } = await ready;
+  const call = JSON.stringify(request);
+  let reply = String(bridge.call(call));
+  // The bridge asks for a spec it has not read yet ({"need": "<kind>/<id>"}): fetch it, ask again.
+  if (reply.startsWith('{"need"')) {
+    const need = JSON.parse(reply).need;
+    let spec;
+    try {
+      spec = await text(CONTRACT.assets.engine_data_dir + need + ".json");
+    } catch (error) {
+      return JSON.stringify({
+        error: "这份量表或清单的数据没有下载下来（离线时只能使用已缓存的内容）。请联网后刷新页面重试。",
+        internal: String(error && error.message || error),
+      });
+    }
+    py.FS.writeFile(DATA_DIR + need + ".json", spec);
+    reply = String(bridge.call(call));
+  }
+  return reply;
+}
+
+// One request at a time, in the order they came: a reply never overtakes an earlier one while that
+// one waits for its spec.
+let queue = ready.catch(() => {});
+self.onmessage = (event) => {
   const { id, request } = event.data;
-  try {
-    const { bridge } = await ready;
-    self.postMessage({ type: "reply", id, reply: String(bridge.call(JSON.stringify(request))) });
-  } catch (error) {
-    self.postMessage({ type: "reply", id, reply: JSON.stringify({
+  queue = queue.then(() => answer(request)).then(
+    (reply) => self.postMessage({ type: "reply", id, reply }),
+    (error) => self.postMessage({ type: "reply", id, reply: JSON.stringify({
       error: "评分引擎没有启动，这一步无法完成。请刷新页面重试。",
       internal: String(error && error.message || error),
-    }) });
-  }
+    }) }),
+  );
 };

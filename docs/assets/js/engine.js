@@ -27,6 +27,7 @@ export function start() {
     fail("从本地文件（file://）打开的页面不能运行评分引擎：请运行随附的本地服务器（python3 tools/serve.py site）或用任何静态网站服务器打开。");
     return;
   }
+  performance.mark("hb-engine-start");
   try {
     worker = new Worker(new URL("engine-worker.js", import.meta.url), { type: "module", name: runtime });
   } catch (error) {
@@ -38,6 +39,10 @@ export function start() {
   worker.onmessage = ({ data }) => {
     if (data.type === "ready") {
       clearTimeout(timer);
+      // The worker's steps on this page's clock, then "ready" as the page sees it.
+      for (const [name, epoch] of data.marks || []) {
+        performance.mark(name, { startTime: Math.max(0, epoch - performance.timeOrigin) });
+      }
       performance.mark("hb-engine-ready");
       setState({ phase: "ready", ms: data.ms });
     } else if (data.type === "failed") {
