@@ -8,9 +8,10 @@ first needs it (the answer {"need": "<kind>/<id>"} asks for it) and read once.
 
 import json
 
+from engine import contract
 from engine.errors import EngineError
 
-DATA_DIR = "/engine/data/"
+DATA_DIR = contract.ENGINE_FS["data"]
 _bundles = {}  # kind -> {id: spec} read so far
 _index = None  # kind -> ids of its specs, read from index.json when first needed
 INTERNAL = (
@@ -30,7 +31,7 @@ def _known(kind):
     global _index
     if _index is None:
         try:
-            with open(DATA_DIR + "index.json") as handle:
+            with open(DATA_DIR + contract.ENGINE_FS["index"]) as handle:
                 _index = json.loads(handle.read())
         except OSError:
             _index = {}

@@ -82,6 +82,9 @@ ASSETS = {
     "vendor_dir": "assets/vendor/",
     "engine_data_dir": "assets/engine/data/",
 }
+# The engine in the runtime's file system, as the worker writes it: modules under "modules", the
+# ids of the build's specs in data + index, and each spec at data + "<kind>/<id>.json" once fetched.
+ENGINE_FS = {"modules": "/engine/", "data": "/engine/data/", "index": "index.json"}
 # Page meta key a macro sets when its page needs the engine (the template starts it from <head>).
 NEEDS_ENGINE = "hb_engine"
 
@@ -126,6 +129,7 @@ def as_dict():
         "result": RESULT,
         "action": ACTION,
         "assets": ASSETS,
+        "engineFs": ENGINE_FS,
         "measures": MEASURES,
     }
 
@@ -153,6 +157,21 @@ def js_module():
 
 # The batch-scoring section's root (macros/batch.py renders it, batch.js wires it).
 ATTR["batch"] = "data-batch"
+# Its parts: the drop zone and file input, the template button and the header it writes, the size
+# limit checked before reading, and the progress, status, download and table the script fills.
+ATTR.update(
+    {
+        "batch_drop": "data-batch-drop",
+        "batch_file": "data-batch-file",
+        "batch_template": "data-batch-template",
+        "batch_header": "data-batch-header",
+        "batch_max_bytes": "data-batch-max-bytes",
+        "batch_progress": "data-batch-progress",
+        "batch_status": "data-batch-status",
+        "batch_download": "data-batch-download",
+        "batch_table": "data-batch-table",
+    }
+)
 # The script each interactive element needs, by its ATTR name: handbook.js, on every page, loads a
 # script only when the page holds such an element.
 FEATURES = {

@@ -6,7 +6,9 @@ The CSV columns come from engine/batch.py, the same code the command line and th
 import html
 import json
 
-from engine import batch
+from engine import batch, contract
+
+A = contract.ATTR
 
 
 def batch_section(spec):
@@ -22,20 +24,19 @@ def batch_section(spec):
         f"不会上传。表头用条目编号，“编号”列填匿名编号；可先下载空白模板。文件上限 {limit}。"
         "某一行有不合规的值时，这一行不给分数，并写明行号、列名和原因。",
         "",
-        f'<div class="hb-batch hb-noprint" data-batch="{html.escape(sid)}"'
-        f' data-template="{html.escape(template, quote=True)}" data-max-bytes="{batch.MAX_BYTES}"'
-        f' data-max-rows="{batch.MAX_ROWS}">',
-        '<div class="hb-batch__drop" data-batch-drop>',
+        f'<div class="hb-batch hb-noprint" {A["batch"]}="{html.escape(sid)}"'
+        f' {A["batch_header"]}="{html.escape(template, quote=True)}" {A["batch_max_bytes"]}="{batch.MAX_BYTES}">',
+        f'<div class="hb-batch__drop" {A["batch_drop"]}>',
         f'<input type="file" id="hb-batch-{html.escape(sid)}" accept=".csv,text/csv" class="hb-visually-hidden"'
-        " data-batch-file>",
+        f" {A['batch_file']}>",
         f'<label class="md-button" for="hb-batch-{html.escape(sid)}">选择 CSV 文件</label>',
         "<span>或把文件拖到这里</span>",
-        '<button type="button" class="md-button" data-batch-template>下载空白模板</button>',
+        f'<button type="button" class="md-button" {A["batch_template"]}>下载空白模板</button>',
         "</div>",
-        '<progress data-batch-progress max="1" value="0" aria-label="计分进度" hidden></progress>',
-        '<p data-batch-status role="status" aria-live="polite"></p>',
-        '<button type="button" class="md-button md-button--primary" data-batch-download hidden>下载计分结果</button>',
-        '<div class="hb-batch__table" data-batch-table></div>',
+        f'<progress {A["batch_progress"]} max="1" value="0" aria-label="计分进度" hidden></progress>',
+        f'<p {A["batch_status"]} role="status" aria-live="polite"></p>',
+        f'<button type="button" class="md-button md-button--primary" {A["batch_download"]} hidden>下载计分结果</button>',
+        f'<div class="hb-batch__table" {A["batch_table"]}></div>',
         "</div>",
         "",
     ]

@@ -329,9 +329,7 @@ def _needs_engine(env):
 
 
 def _group_html(sid, group, fields):
-    out = [
-        f'<fieldset class="hb-checklist__group" data-group="{_e(group["id"])}"><legend>{_e(group["title"])}</legend>'
-    ]
+    out = [f'<fieldset class="hb-checklist__group"><legend>{_e(group["title"])}</legend>']
     if group.get("note"):
         out.append(f'<p class="hb-checklist__note">{_e(group["note"])}</p>')
     for item in group["items"]:

@@ -295,7 +295,7 @@ def _form_item(spec, item):
     if item.get("lead"):
         out.append(f'<p class="hb-item__lead">{_e(item["lead"])}</p>')
     if "checkboxes" in item:
-        out.append(f'<fieldset class="hb-item hb-item--boxes" data-count-item="{_e(key)}">')
+        out.append('<fieldset class="hb-item hb-item--boxes">')
         out.append(f"<legend>{_e(_legend(item))}</legend>")
         out.append(f'<label><input type="checkbox" {A["item"]}="{_e(key)}" value="none"> 无任何来源</label>')
         for box in item["checkboxes"]:
@@ -408,8 +408,7 @@ def calculator_html(spec, here="scales"):
     abbr = spec["names"]["abbr"]
     subscale_names = json.dumps({s["id"]: s["name"] for s in spec.get("subscales") or []}, ensure_ascii=False)
     out = [
-        f'<div class="hb-calc" {A["instrument"]}="{_e(sid)}" data-version="{_e(spec["version"])}"'
-        f' {A["subscales"]}="{_e(subscale_names)}">',
+        f'<div class="hb-calc" {A["instrument"]}="{_e(sid)}" {A["subscales"]}="{_e(subscale_names)}">',
         f'<form class="hb-calc__form" novalidate data-search-exclude aria-label="{_e(abbr)} 评分表">',
     ]
     out += _form_items(spec)

@@ -43,7 +43,7 @@ def _write(path, header, rows, encoding="utf-8"):
 def _read(path):
     with open(path, encoding="utf-8-sig", newline="") as handle:
         table = list(csv.reader(handle))
-    return table[0], [dict(zip(table[0], row, strict=False)) for row in table[1:]]
+    return table[0], [dict(zip(table[0], row, strict=True)) for row in table[1:]]
 
 
 def _score(tmp_path, capsys, argv):
@@ -78,7 +78,7 @@ def test_every_golden_case_through_the_csv_path(tmp_path, capsys, instrument, ca
     assert status == (1 if any("error" in c for c in rowed) else 0)
     notes = {f["id"]: f["summary"] for f in spec.get("flags", [])}
     notes[scoring.PRORATED] = batch.PRORATED_TEXT
-    for n, (case, row) in enumerate(zip(rowed, out_rows, strict=False)):
+    for n, (case, row) in enumerate(zip(rowed, out_rows, strict=True)):
         line = f"第 {n + 2} 行（编号 c{n}）"
         texts = {key: (row[key] or None) for key in keys}
         if "error" in case:
@@ -120,8 +120,8 @@ def test_batch_results_are_score_results():
     plan = batch.check_header(spec, ["编号"] + batch.item_columns(spec))
     rows = [["a"] + ["1"] * 4 + ["2"] * 5 + ["3", "4", "2", "3", "1"], ["b"] + [""] * 14]
     scored = batch.score_rows(spec, plan, rows)
-    for entry, row in zip(scored["results"], rows, strict=False):
-        answers = {k: (v or None) for k, v in zip(batch.item_columns(spec), row[1:], strict=False)}
+    for entry, row in zip(scored["results"], rows, strict=True):
+        answers = {k: (v or None) for k, v in zip(batch.item_columns(spec), row[1:], strict=True)}
         assert entry["result"] == scoring.score(spec, answers)
 
 
@@ -265,7 +265,7 @@ def test_template_round_trip(tmp_path, capsys, instrument):
     status, err = _score(tmp_path, capsys, ["score", instrument, str(target), "-o", str(tmp_path / "o.csv")])
     assert status == 0, err
     _, out = _read(tmp_path / "o.csv")
-    expected = scoring.score(spec, dict(zip(batch.item_columns(spec), lowest, strict=False)))
+    expected = scoring.score(spec, dict(zip(batch.item_columns(spec), lowest, strict=True)))
     assert out[0]["总分"] == batch._number_text(expected["total"], spec["scoring"].get("decimals", 0))
 
 

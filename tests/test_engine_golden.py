@@ -1,7 +1,7 @@
 """Every golden case of every instrument (tests/golden/<id>.yml) through engine.scoring.score.
 
 The expected values in the golden files were worked out by hand from the instruments' published
-scoring rules (see the comment at the top of each file); the lead's browser tests walk the same files.
+scoring rules (see the comment at the top of each file); the browser golden test walks the same files.
 """
 
 import json

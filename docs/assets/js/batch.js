@@ -2,6 +2,7 @@
 // scored row by row by the engine in the worker (engine/batch.py, the same code as the command
 // line), shown as a table with invalid rows marked, and offered back as a scored CSV.
 import { call } from "./engine.js";
+import { sel, read } from "./contract.js";
 
 // Rows per worker call. Larger calls were slower under MicroPython (its small heap is collected
 // more often), and 500 rows still move the progress bar several times a second.
@@ -59,17 +60,17 @@ function decode(buffer) {
 const ENCODING_HINT = "请在 Excel 中“另存为”“CSV UTF-8（逗号分隔）”或“CSV（逗号分隔）”后再试。";
 
 async function scoreFile(root, file) {
-  const id = root.dataset.batch;
-  const status = root.querySelector("[data-batch-status]");
-  const progress = root.querySelector("[data-batch-progress]");
-  const download = root.querySelector("[data-batch-download]");
-  const table = root.querySelector("[data-batch-table]");
+  const id = read(root, "batch");
+  const status = root.querySelector(sel("batch_status"));
+  const progress = root.querySelector(sel("batch_progress"));
+  const download = root.querySelector(sel("batch_download"));
+  const table = root.querySelector(sel("batch_table"));
   const say = (text) => { status.textContent = text; };
   download.hidden = true;
   table.replaceChildren();
   delete root.dataset.done;
-  if (file.size > Number(root.dataset.maxBytes)) {
-    say(`文件“${file.name}”有 ${(file.size / 1048576).toFixed(1)} MB，超过上限 ${Number(root.dataset.maxBytes) / 1048576} MB；请拆成几个文件。`);
+  if (file.size > Number(read(root, "batch_max_bytes"))) {
+    say(`文件“${file.name}”有 ${(file.size / 1048576).toFixed(1)} MB，超过上限 ${Number(read(root, "batch_max_bytes")) / 1048576} MB；请拆成几个文件。`);
     root.dataset.done = "refused";
     return;
   }
@@ -165,8 +166,8 @@ function drawTable(box, header, rows, bad) {
 
 function setup(root) {
   root.dataset.wired = "true";
-  const input = root.querySelector("[data-batch-file]");
-  const drop = root.querySelector("[data-batch-drop]");
+  const input = root.querySelector(sel("batch_file"));
+  const drop = root.querySelector(sel("batch_drop"));
   input.addEventListener("change", () => {
     const file = input.files[0];
     input.value = "";
@@ -180,11 +181,11 @@ function setup(root) {
     const file = event.dataTransfer.files[0];
     if (file) scoreFile(root, file);
   });
-  root.querySelector("[data-batch-template]").addEventListener("click", () => {
-    offer(root.dataset.batch + "-template.csv", csvText(JSON.parse(root.dataset.template), []));
+  root.querySelector(sel("batch_template")).addEventListener("click", () => {
+    offer(read(root, "batch") + "-template.csv", csvText(JSON.parse(read(root, "batch_header")), []));
   });
 }
 
 export function wire(doc) {
-  doc.querySelectorAll("[data-batch]:not([data-wired])").forEach(setup);
+  doc.querySelectorAll(`${sel("batch")}:not([data-wired])`).forEach(setup);
 }

@@ -8,7 +8,7 @@ import { CONTRACT } from "./contract.js";
 const runtime = self.name;
 const root = new URL("../../", import.meta.url).href;
 const vendor = root + CONTRACT.assets.vendor_dir;
-const DATA_DIR = "/engine/data/";
+const { modules: MODULE_DIR, data: DATA_DIR, index: INDEX } = CONTRACT.engineFs;
 // Start-up steps, sent to the page with "ready" (the benchmark reads them there).
 const mark = (step) => performance.mark("hb-engine-" + step);
 mark("worker");
@@ -54,13 +54,13 @@ const ready = (async () => {
     startRuntime().then((py) => (mark("runtime"), py)),
     text(CONTRACT.assets.engine_bundle).then(JSON.parse).then((pack) => (mark("bundle"), pack)),
   ]);
-  py.FS.mkdir("/engine");
-  py.FS.mkdir("/engine/data");
+  py.FS.mkdir(MODULE_DIR.slice(0, -1));
+  py.FS.mkdir(DATA_DIR.slice(0, -1));
   for (const kind of Object.keys(pack.specs)) py.FS.mkdir(DATA_DIR + kind);
-  py.FS.writeFile(DATA_DIR + "index.json", JSON.stringify(pack.specs));
+  py.FS.writeFile(DATA_DIR + INDEX, JSON.stringify(pack.specs));
   // MicroPython builds ship the modules as bytecode (.mpy, base64), Pyodide builds as sources.
   for (const [name, source] of Object.entries(pack.modules)) {
-    py.FS.writeFile("/engine/" + name, name.endsWith(".mpy") ? base64(source) : source);
+    py.FS.writeFile(MODULE_DIR + name, name.endsWith(".mpy") ? base64(source) : source);
   }
   mark("files");
   py.runPython("import sys\nif '/' not in sys.path:\n    sys.path.insert(0, '/')\n");
