@@ -266,7 +266,11 @@ def startup_breakdown(browser, base, runs):
 
 
 def plain_config(directory):
-    """The same Markdown and nav in plain Material: no macros, hooks, extra CSS/JS or overrides."""
+    """The same Markdown and nav in plain Material: no macros, extra CSS/JS or overrides.
+
+    The calculator pages are made by gen-files and listed by literate-nav (see mkdocs.yml), so the
+    baseline keeps those two plugins; their pages then hold the unexpanded instrument() call.
+    """
     text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     extensions = text[text.index("markdown_extensions:") : text.index("\nnav:")]
     nav = text[text.index("\nnav:") :]
@@ -274,7 +278,10 @@ def plain_config(directory):
     config.write_text(
         f"site_name: 基线\ndocs_dir: {ROOT / 'docs'}\nsite_dir: {Path(directory) / 'plain'}\nuse_directory_urls: false\n"
         "theme:\n  name: material\n  language: zh\n  font: false\n  features: [navigation.instant, navigation.tabs, navigation.sections]\n"
-        f"plugins:\n  - search\n{extensions}{nav}",
+        "plugins:\n  - search\n"
+        f"  - gen-files:\n      scripts:\n        - {ROOT / 'tools' / 'scale_pages.py'}\n"
+        "  - literate-nav:\n      implicit_index: true\n"
+        f"{extensions}{nav}",
         encoding="utf-8",
     )
     return config
