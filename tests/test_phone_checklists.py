@@ -4,6 +4,7 @@ on demand, and never covers a box the reader could tap; on paper they are forms 
 import subprocess
 
 import pytest
+from playwright.sync_api import expect
 
 from macros.checklists import load_all
 from tests.browser_helpers import wired_checklist
@@ -109,7 +110,7 @@ def pdf_pages(page, tmp_path, name):
 @pytest.mark.parametrize("path", [p for p in PAGES if "navigator" not in p])
 def test_prints_as_a_paper_form(page, base_url, path, tmp_path):
     page.goto(base_url + path)
-    page.locator("[data-checklist]").first.wait_for()
+    wired_checklist(page)
     page.wait_for_load_state("networkidle")
     count, last, every = pdf_pages(page, tmp_path, "blank")
     for field in ("个案代号", "日期", "社会工作者", "社会工作者签名"):
@@ -126,11 +127,12 @@ def test_prints_as_a_paper_form(page, base_url, path, tmp_path):
 
 def test_printed_notes_grow_with_the_text(page, base_url, tmp_path):
     page.goto(base_url + "practice/checklists/service_plan.html")
-    page.locator("[data-checklist]").first.wait_for()
+    # Typed before the script has wired the page, the note would be replaced by the saved state.
+    box = wired_checklist(page).locator("textarea").first
     note = "本周与家属商定出院后的照护安排，" * 30 + "结尾标记"
-    page.locator("[data-checklist] textarea").first.fill(note)
+    box.fill(note)
+    expect(box).to_have_value(note)
     page.emulate_media(media="print")
-    box = page.locator("[data-checklist] textarea").first
     page.wait_for_function("(el) => el.scrollHeight <= el.clientHeight + 1", arg=box.element_handle())
     count, last, every = pdf_pages(page, tmp_path, "filled")
     assert count <= 2, f"{count} pages"
