@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from engine import contract
 from macros import instruments
 from macros.datafiles import DataFileError
 from macros.pages import page_exists
@@ -104,8 +105,10 @@ def test_a_new_data_file_gets_its_place_in_the_navigation_and_the_index(trial_si
 
 
 def test_a_new_data_file_is_in_the_engine_bundle_and_its_golden_cases_pass(trial_site):
-    bundle = json.loads((trial_site / "site/assets/engine/engine.json").read_text(encoding="utf-8"))
-    assert bundle["data"]["instruments"][NEW]["names"]["abbr"] == "TRIAL-7"
+    bundle = json.loads((trial_site / "site" / contract.ASSETS["engine_bundle"]).read_text(encoding="utf-8"))
+    assert NEW in bundle["specs"]["instruments"]
+    spec_file = trial_site / "site" / contract.ASSETS["engine_data_dir"] / "instruments" / f"{NEW}.json"
+    assert json.loads(spec_file.read_text(encoding="utf-8"))["names"]["abbr"] == "TRIAL-7"
     shutil.copytree(ROOT / "tests", trial_site / "tests", dirs_exist_ok=True, ignore=shutil.ignore_patterns("golden"))
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider", "tests/test_engine_golden.py"],

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from engine import contract
-from macros import quiz
+from macros import pages, quiz
 from macros.datafiles import DataFileError
 
 GOOD = {
@@ -382,6 +382,6 @@ def test_mock_layout_comes_with_the_bank():
 
 
 def test_quiz_script_leaves_answers_and_layout_to_python():
-    script = (quiz.DOCS / "assets" / "js" / "quiz.js").read_text(encoding="utf-8")
+    script = (pages.DOCS / "assets" / "js" / "quiz.js").read_text(encoding="utf-8")
     assert "atob(" not in script and "hideSuffix" not in script, "quiz.js decodes answers itself"
     assert not re.search(r"每题 \d|单项选择题|多项选择题", script), "quiz.js spells the paper layout"
