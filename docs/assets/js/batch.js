@@ -3,6 +3,7 @@
 // line), shown as a table with invalid rows marked, and offered back as a scored CSV.
 import { call } from "./engine.js";
 import { sel, read } from "./contract.js";
+import { downloadText } from "./files.js";
 
 // Rows per worker call. Larger calls were slower under MicroPython (its small heap is collected
 // more often), and 500 rows still move the progress bar several times a second.
@@ -36,15 +37,6 @@ export function parseCSV(text) {
 function csvText(header, rows) {
   const quote = (value) => (/[",\r\n]/.test(value) ? '"' + value.replace(/"/g, '""') + '"' : value);
   return "\ufeff" + [header, ...rows].map((row) => row.map(quote).join(",")).join("\r\n") + "\r\n";
-}
-
-function offer(filename, text) {
-  const url = URL.createObjectURL(new Blob([text], { type: "text/csv;charset=utf-8" }));
-  const link = Object.assign(document.createElement("a"), { href: url, download: filename });
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 /** The file's text: UTF-8 (BOM or not) first; GB18030 only when UTF-8 fails. null when neither decodes. */
@@ -136,7 +128,7 @@ async function scoreFile(root, file) {
   progress.hidden = true;
   drawTable(table, out.header, scored, bad);
   const text = csvText(out.header, scored);
-  download.onclick = () => offer(file.name.replace(/\.csv$/i, "") + ".scored.csv", text);
+  download.onclick = () => downloadText(file.name.replace(/\.csv$/i, "") + ".scored.csv", text, "text/csv");
   download.hidden = false;
   say(`共 ${scored.length} 行：计分 ${scored.length - invalid - incomplete} 行，未完成 ${incomplete} 行，`
     + `无效 ${invalid} 行（编码 ${decoded.encoding}）。` + (invalid ? "无效的行已标红，改正后重新选择文件即可。" : ""));
@@ -182,7 +174,7 @@ function setup(root) {
     if (file) scoreFile(root, file);
   });
   root.querySelector(sel("batch_template")).addEventListener("click", () => {
-    offer(read(root, "batch") + "-template.csv", csvText(JSON.parse(read(root, "batch_header")), []));
+    downloadText(read(root, "batch") + "-template.csv", csvText(JSON.parse(read(root, "batch_header")), []), "text/csv");
   });
 }
 

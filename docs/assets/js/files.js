@@ -194,8 +194,8 @@ function offer(filename, blob) {
 }
 
 /** Offer text as a file download; nothing is sent anywhere. */
-export function downloadText(filename, text) {
-  offer(filename, new Blob([text], { type: "text/plain;charset=utf-8" }));
+export function downloadText(filename, text, type = "text/plain") {
+  offer(filename, new Blob([text], { type: `${type};charset=utf-8` }));
 }
 
 /** Export `data` of `kind` as the handbook's file envelope. */
