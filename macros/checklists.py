@@ -17,9 +17,9 @@ The decisions themselves live in engine/casework.py; which item means what is ma
 import html
 import re
 
+from catalog.datafiles import DATA, ROOT, DataFileError, check_fields, load_yaml
 from engine import casework, contract
 from macros.content import references
-from macros.datafiles import DATA, ROOT, DataFileError, check_fields, load_yaml
 from macros.links import relative
 from macros.pages import page_exists, page_src
 

@@ -1,6 +1,6 @@
 """Content conventions: sources at the foot of a page, the bibliography and the glossary."""
 
-from macros.datafiles import DATA, DataFileError, load_records
+from catalog.datafiles import DATA, DataFileError, load_records
 from macros.links import relative
 from macros.pages import page_markdown, page_src
 

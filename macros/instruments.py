@@ -11,10 +11,10 @@ import json
 import posixpath
 import re
 
+from catalog.datafiles import DataFileError, check_fields, load_yaml
 from engine import contract
 from engine import instruments as rules
 from macros.batch import batch_section
-from macros.datafiles import DataFileError, check_fields, load_yaml
 from macros.links import relative
 from macros.measures import save_control_html
 from macros.pages import INSTRUMENTS, page_exists, page_src

@@ -7,10 +7,10 @@ import logging
 import re
 from pathlib import Path
 
+from catalog.datafiles import DATA, DataFileError, check_fields, load_records, load_yaml
 from engine import contract
 from engine import quiz as rules
 from macros.content import references
-from macros.datafiles import DATA, DataFileError, check_fields, load_records, load_yaml
 from macros.pages import page_exists, page_src
 
 CHAPTERS = {

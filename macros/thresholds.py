@@ -4,8 +4,8 @@
 and its pre/post summary shows numbers without judging anyone's change.
 """
 
+from catalog.datafiles import DATA, DataFileError, check_fields, load_yaml
 from engine import instruments as rules
-from macros.datafiles import DATA, DataFileError, check_fields, load_yaml
 
 THRESHOLD_FILE = DATA / "thresholds.yml"
 FIELDS = {

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from catalog.datafiles import DataFileError
 from engine import batch, scoring
 from engine.__main__ import main
 from macros import instruments, thresholds
-from macros.datafiles import DataFileError
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "golden"

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from catalog.datafiles import DataFileError
 from macros import checklists
-from macros.datafiles import DataFileError
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data" / "checklists"

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from catalog.datafiles import DataFileError
 from engine import contract
 from macros import instruments
-from macros.datafiles import DataFileError
 from macros.pages import page_exists
 from tools import scale_pages
 

@@ -7,10 +7,10 @@ import shutil
 import pytest
 import yaml
 
+from catalog.datafiles import DataFileError
 from engine import contract
 from engine import instruments as rules
 from macros import instruments
-from macros.datafiles import DataFileError
 
 ENTRY_ONLY = {"cdrisc25", "cdrisc10", "zbi22", "ppsv2", "nccn_dt"}
 

@@ -10,9 +10,9 @@ import shutil
 import pytest
 import yaml
 
+from catalog.datafiles import DataFileError
 from engine import contract
 from macros import pages, quiz
-from macros.datafiles import DataFileError
 
 GOOD = {
     "id": "cw-900",

@@ -22,9 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from engine import contract  # noqa: E402  (needs ROOT on the path when run as a script)
+from catalog.datafiles import DataFileError  # noqa: E402  (needs ROOT on the path when run as a script)
+from engine import contract  # noqa: E402
 from macros import quiz  # noqa: E402
-from macros.datafiles import DataFileError  # noqa: E402
 from tools import offline, package_site, search_worker  # noqa: E402
 
 NODE_MODULES = ROOT / "node_modules"

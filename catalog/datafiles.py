@@ -4,13 +4,17 @@ import copy
 from pathlib import Path
 
 import yaml
-from mkdocs.exceptions import PluginError
+
+try:  # under MkDocs the error stops the build with its message alone, no traceback
+    from mkdocs.exceptions import PluginError as _Stop
+except ImportError:  # the command-line scorer runs with Python and PyYAML only
+    _Stop = Exception
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 
 
-class DataFileError(PluginError):
+class DataFileError(_Stop):
     """A data file breaks a rule; the message names the file, the entry and the rule."""
 
     def __init__(self, path, entry, rule):
