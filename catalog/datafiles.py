@@ -82,3 +82,38 @@ def load_records(path, schema, key="id", top=None):
             raise DataFileError(path, entry, f"{key} 重复")
         index[record[key]] = record
     return index
+
+
+def _stamp(paths):
+    """What identifies one version of a set of files: their names, sizes and modification times."""
+    stamp = []
+    for path in sorted(Path(p) for p in paths):
+        try:
+            status = path.stat()
+            stamp.append((str(path), status.st_mtime_ns, status.st_size))
+        except OSError:
+            stamp.append((str(path), None, None))
+    return tuple(stamp)
+
+
+def once_per_version(sources):
+    """Decorate a loader taking an optional directory: called without one, it loads and validates once
+    per version of the files `sources()` lists (a long `mkdocs serve` sees edits, a build or a test run
+    validates each file once). Each caller gets its own deep copy, so no caller can change another's data."""
+
+    def decorate(load):
+        cache = {}
+
+        def cached(directory=None):
+            if directory is not None:
+                return load(directory)
+            key = _stamp(sources())
+            if key not in cache:
+                cache.clear()
+                cache[key] = load()
+            return copy.deepcopy(cache[key])
+
+        cached.__doc__, cached.__name__, cached.__wrapped__ = load.__doc__, load.__name__, load
+        return cached
+
+    return decorate

@@ -26,7 +26,7 @@ class Refused(Exception):
 
 
 def _specs():
-    from macros import instruments
+    from catalog import instruments
 
     return instruments.load_all()
 
@@ -180,7 +180,7 @@ def _paired_results(spec, path, id_column, encoding, which):
 
 
 def cmd_prepost(args):
-    from macros import thresholds
+    from catalog import thresholds
 
     specs = _specs()
     if args.instrument not in specs:

@@ -1,11 +1,13 @@
 """Content conventions: sources at the foot of a page, the bibliography and the glossary."""
 
-from catalog.datafiles import DATA, DataFileError, load_records
+from catalog import checklists, instruments
+from catalog.datafiles import DataFileError
+from catalog.glossary import terms as glossary_terms
+from catalog.references import REFERENCE_FILE, references
 from macros.links import relative
 from macros.pages import page_markdown, page_src
+from macros.quiz import CHAPTERS
 
-REFERENCE_FIELDS = {"id": (str, True), "file": (str, False), "text": (str, True), "note": (str, False)}
-GLOSSARY_FIELDS = {"term": (str, True), "en": (str, True), "page": (str, True), "brief": (str, True)}
 BIBLIOGRAPHY_PAGE = "reference/bibliography.md"
 # One note per paper a page's 考点 boxes name, so the note never claims a basis the page does not use.
 EXAM_BASIS = {
@@ -16,15 +18,8 @@ EXAM_BASIS = {
 }
 
 
-def references():
-    """All references by id, validated."""
-    return load_records(DATA / "references.yml", REFERENCE_FIELDS, top="references")
-
-
 def _tool_targets():
     """Every tool a page may point to, by kind and id: one source of truth for the links."""
-    from macros import checklists, instruments, quiz
-
     targets = {f"scale:{i}": (f"scales/{i}.md", spec["names"]["abbr"]) for i, spec in instruments.load_all().items()}
     targets.update(
         {
@@ -33,7 +28,7 @@ def _tool_targets():
             if i != "case_record"
         }
     )
-    targets.update({f"practice:{c}": (f"{c}/exercises.md", f"{name}·本章练习") for c, name in quiz.CHAPTERS.items()})
+    targets.update({f"practice:{c}": (f"{c}/exercises.md", f"{name}·本章练习") for c, name in CHAPTERS.items()})
     targets.update(
         {
             "tool:navigator": ("practice/navigator.md", "个案流程导航"),
@@ -62,10 +57,10 @@ def register(env):
     def sources(*ids):
         """The page's 参考来源 section: each cited reference, linked to the bibliography."""
         if not ids:
-            raise DataFileError(DATA / "references.yml", page_src(env), "sources() 至少要引用一条来源")
+            raise DataFileError(REFERENCE_FILE, page_src(env), "sources() 至少要引用一条来源")
         unknown = [i for i in ids if i not in refs]
         if unknown:
-            raise DataFileError(DATA / "references.yml", page_src(env), f"未知来源编号 {', '.join(unknown)}")
+            raise DataFileError(REFERENCE_FILE, page_src(env), f"未知来源编号 {', '.join(unknown)}")
         bib = relative(env, BIBLIOGRAPHY_PAGE)
         # The bibliography page is the search hit for a reference; every page's copy is left out.
         lines = ["", "## 参考来源 {#sources data-search-exclude}", ""]
@@ -87,12 +82,7 @@ def register(env):
     @env.macro
     def glossary():
         """The Chinese–English glossary; each term links to the page that explains it."""
-        terms = {}
-        for path in sorted((DATA / "glossary").glob("*.yml")):
-            for term, item in load_records(path, GLOSSARY_FIELDS, key="term", top="terms").items():
-                if term in terms:
-                    raise DataFileError(path, term, "术语在另一个术语表文件中已出现")
-                terms[term] = item
+        terms = glossary_terms()
         rows = ["| 术语 | English | 释义 |", "| --- | --- | --- |"]
         for term, item in sorted(terms.items(), key=lambda kv: kv[1]["en"].lower()):
             rows.append(f"| [{term}]({relative(env, item['page'])}) | {item['en']} | {item['brief']} |")

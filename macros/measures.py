@@ -9,9 +9,9 @@ import html
 import json
 import posixpath
 
+from catalog import instruments, thresholds
 from engine import contract
-from macros import thresholds
-from macros.pages import page_src
+from macros.pages import needs_engine, page_src
 
 A = contract.ATTR
 VIEW_PAGE = "practice/measures.md"
@@ -61,16 +61,13 @@ def _threshold_table(specs, found):
 
 
 def register(env):
-    # macros.instruments renders save_control_html(), so it is imported here, not at the top.
-    from macros import instruments
-
     specs = instruments.load_all()
     found = thresholds.load(specs)
 
     @env.macro
     def measures_view():
         """The measurement view: a case picker, then per instrument a chart, the changes and a table."""
-        instruments.needs_engine(env)
+        needs_engine(env)
         script = posixpath.relpath("assets/js/measures.js", posixpath.dirname(page_src(env)) or ".")
         limits = json.dumps(found, ensure_ascii=False)
         return "\n".join(

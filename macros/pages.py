@@ -6,11 +6,8 @@ page's source path or URL, from which the docs-relative Markdown path follows.
 
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DOCS = ROOT / "docs"
-# Calculator pages are made from data, not written (tools/scale_pages.py): SCALES/<id>.md for each INSTRUMENTS/<id>.yml.
-SCALES = "scales"
-INSTRUMENTS = ROOT / "data" / "instruments"
+from catalog.pages import DOCS, page_exists  # noqa: F401  (page_exists: re-exported for the exam macros)
+from engine import contract
 
 
 def page_src(env):
@@ -28,14 +25,15 @@ def page_src(env):
 
 
 def page_markdown(env):
-    """The page's Markdown as written (before macros run), read from docs/."""
+    """The page's Markdown as written (before macros run): the build's own copy (pages made from data
+    have no file in docs/), else read from docs/."""
+    text = getattr(getattr(env.page, "file", None), "content_string", None)
+    if isinstance(text, str):
+        return text
     docs = Path(env.conf["docs_dir"]) if getattr(env, "conf", None) and env.conf.get("docs_dir") else DOCS
     return (docs / page_src(env)).read_text(encoding="utf-8")
 
 
-def page_exists(page):
-    """Whether the docs-relative `page` (e.g. 'scales/phq9.md') is a page of the site, written or made from data."""
-    folder, _, name = page.rpartition("/")
-    if folder == SCALES and name != "index.md":
-        return name.endswith(".md") and (INSTRUMENTS / (name[:-3] + ".yml")).is_file()
-    return (DOCS / page).is_file()
+def needs_engine(env):
+    """Mark the page being rendered as one that needs the engine (the template starts it early)."""
+    env.page.meta[contract.NEEDS_ENGINE] = contract.ASSETS["engine_js"]

@@ -8,9 +8,9 @@ import re
 from pathlib import Path
 
 from catalog.datafiles import DATA, DataFileError, check_fields, load_records, load_yaml
+from catalog.references import references
 from engine import contract
 from engine import quiz as rules
-from macros.content import references
 from macros.pages import page_exists, page_src
 
 CHAPTERS = {

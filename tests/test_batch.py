@@ -16,7 +16,7 @@ import yaml
 from catalog.datafiles import DataFileError
 from engine import batch, scoring
 from engine.__main__ import main
-from macros import instruments, thresholds
+from catalog import instruments, thresholds
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "golden"
@@ -250,7 +250,7 @@ def test_unknown_instrument(tmp_path, capsys):
 # ---------------------------------------------------------------- template
 
 
-@pytest.mark.parametrize("instrument", instruments.IDS)
+@pytest.mark.parametrize("instrument", instruments.ids())
 def test_template_round_trip(tmp_path, capsys, instrument):
     spec = SPECS[instrument]
     target = tmp_path / "t.csv"

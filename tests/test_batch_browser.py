@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from engine import batch
 from engine.__main__ import main
-from macros import instruments
+from catalog import instruments
 from tests.test_batch import _cell, _write
 from tests.test_quality import serious_violations
 
@@ -41,7 +41,7 @@ def _scored_download(page):
     return Path(info.value.path()).read_bytes()
 
 
-@pytest.mark.parametrize("instrument", instruments.IDS)
+@pytest.mark.parametrize("instrument", instruments.ids())
 def test_golden_cases_through_the_page_match_the_command_line(page, base_url, tmp_path, capsys, instrument):
     spec = SPECS[instrument]
     keys = batch.item_columns(spec)

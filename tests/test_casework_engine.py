@@ -10,7 +10,7 @@ import pytest
 
 from engine import casework
 from engine.casework import CaseworkError, evaluate
-from macros import checklists
+from catalog import checklists
 
 REFERRAL_REASONS = ["outside_scope", "outside_area"]
 PLAN_CONTENTS = ["basic_info", "problems", "theory", "goals", "phases_methods", "timeframe", "contact"]

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from macros.checklists import load_all
+from catalog.checklists import load_all
 from tests import browser_helpers as helpers
 from tests.browser_helpers import CASES_KEY, offline_after_first_visit, wired_checklist
 from tools.browser import PHONE

@@ -10,7 +10,8 @@ import pytest
 import yaml
 
 from catalog.datafiles import DataFileError
-from macros import checklists
+from catalog import checklists
+from macros import checklists as checklist_macros
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data" / "checklists"
@@ -394,7 +395,7 @@ def parse(markdown):
 @pytest.fixture(scope="module")
 def env():
     fake = FakeEnv()
-    checklists.register(fake)
+    checklist_macros.register(fake)
     return fake
 
 
@@ -431,7 +432,7 @@ def test_navigator_embeds_each_stage_once(env, specs):
     assert markup.cases == 1 and "身份证号" in out.split("</div>")[0]
     embedded = [r["data-checklist"] for r in markup.roots]
     stages = [s for s in checklists.STAGES if s != "跨阶段"]
-    expected = [s["id"] for stage in checklists.NAVIGATOR for s in checklists.ordered(specs, stage["stages"])]
+    expected = [s["id"] for stage in checklist_macros.NAVIGATOR for s in checklists.ordered(specs, stage["stages"])]
     assert embedded == expected and len(embedded) == len(set(embedded))
     assert {specs[i]["stage"] for i in embedded} == set(stages)
     assert len(markup.ids) == len(set(markup.ids))

@@ -3,7 +3,7 @@
 import pytest
 
 from engine import scoring
-from macros import instruments
+from catalog import instruments
 
 SPECS = instruments.load_all()
 DATE = "2026-11-24"

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from engine import scoring
-from macros import instruments
+from catalog import instruments
 
 GOLDEN = Path(__file__).parent / "golden"
 SPECS = instruments.load_all()
@@ -32,8 +32,8 @@ CASES = _cases()
 
 def test_every_instrument_has_golden_cases():
     covered = {p.values[0] for p in CASES}
-    assert covered == set(instruments.IDS)
-    for sid in instruments.IDS:
+    assert covered == set(instruments.ids())
+    for sid in instruments.ids():
         kinds = {"error" if "error" in p.values[1] else "expect" for p in CASES if p.values[0] == sid}
         assert kinds == {"error", "expect"}, f"{sid} 需要正常和出错两类用例"
 
@@ -97,7 +97,7 @@ def test_result_survives_json():
 # ---- the same golden files, and the decision and grading ones, walked through the bridge ----
 
 from engine import bridge  # noqa: E402
-from macros import checklists  # noqa: E402
+from catalog import checklists  # noqa: E402
 from tests import golden_walker  # noqa: E402
 
 WALK = golden_walker.cases()
@@ -137,7 +137,7 @@ def _answers_missing_first(spec, pick):
     return answers, required[0]["key"]
 
 
-@pytest.mark.parametrize("instrument", instruments.IDS)
+@pytest.mark.parametrize("instrument", instruments.ids())
 def test_copied_line_names_the_missing_item_and_the_shown_total(instrument):
     spec = SPECS[instrument]
     problems = [] if "problem_list" in spec else None

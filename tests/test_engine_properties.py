@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from engine import instruments as rules
 from engine import scoring
-from macros import instruments
+from catalog import instruments
 
 SPECS = instruments.load_all()
 IDS = sorted(SPECS)

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from engine.casework import CaseworkError, evaluate
-from macros import checklists
+from catalog import checklists
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from macros.checklists import load_all
+from catalog.checklists import load_all
 from tests.browser_helpers import shows_decision, wired_checklist
 
 pytestmark = pytest.mark.browser

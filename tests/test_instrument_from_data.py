@@ -14,13 +14,13 @@ import yaml
 
 from catalog.datafiles import DataFileError
 from engine import contract
-from macros import instruments
-from macros.pages import page_exists
+from catalog import instruments
+from catalog.pages import page_exists
 from tools import scale_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 # What a build of the handbook reads; node_modules (the runtimes) is linked, not copied.
-SOURCES = ("mkdocs.yml", "docs", "data", "macros", "engine", "tools", "overrides")
+SOURCES = ("mkdocs.yml", "docs", "data", "catalog", "macros", "engine", "tools", "overrides")
 NEW = "trial7"
 NEW_TITLE = "试验用焦虑量表（TRIAL-7）"
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -97,10 +97,10 @@ def test_a_new_data_file_gets_its_place_in_the_navigation_and_the_index(trial_si
     assert [href for href, _ in nav[:4]] == ["phq9.html", "gad7.html", f"{NEW}.html", "nccn_dt.html"], nav
     assert nav[2][1] == NEW_TITLE
     # Every other instrument keeps its place.
-    assert [href for href, _ in nav if href != f"{NEW}.html"] == [f"{sid}.html" for sid in instruments.IDS]
+    assert [href for href, _ in nav if href != f"{NEW}.html"] == [f"{sid}.html" for sid in instruments.ids()]
     index = (trial_site / "site/scales/index.html").read_text(encoding="utf-8")
     assert f'<a href="{NEW}.html">{NEW_TITLE}</a>' in index
-    assert f"常用的 {len(instruments.IDS) + 1} 个量表" in index
+    assert f"常用的 {len(instruments.ids()) + 1} 个量表" in index
     assert not (trial_site / "site/scales/SUMMARY.html").exists()
 
 
@@ -180,4 +180,4 @@ def test_a_builder_without_the_plugins_gets_the_same_pages_and_nav(tmp_path, cap
     for name, text in scale_pages.pages(specs).items():
         assert (tmp_path / name).read_text(encoding="utf-8") == text
     nav = [line.strip() for line in capsys.readouterr().out.splitlines()]
-    assert nav == ["- scales/index.md"] + [f"- scales/{sid}.md" for sid in instruments.IDS]
+    assert nav == ["- scales/index.md"] + [f"- scales/{sid}.md" for sid in instruments.ids()]

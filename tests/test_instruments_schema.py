@@ -10,7 +10,8 @@ import yaml
 from catalog.datafiles import DataFileError
 from engine import contract
 from engine import instruments as rules
-from macros import instruments
+from catalog import instruments
+from macros import instruments as instrument_macros
 
 ENTRY_ONLY = {"cdrisc25", "cdrisc10", "zbi22", "ppsv2", "nccn_dt"}
 
@@ -28,7 +29,7 @@ def test_the_data_directory_is_the_registry_in_order_of_the_order_fields(tmp_pat
     (tmp_path / "brs_copy.yml").write_text(re.sub(r"^order: \d+$", "order: 1", text, flags=re.M), encoding="utf-8")
     (tmp_path / "phq9.yml").unlink()
     found = list(instruments.load_all(tmp_path))
-    assert found == ["brs_copy"] + [sid for sid in instruments.IDS if sid != "phq9"]
+    assert found == ["brs_copy"] + [sid for sid in instruments.ids() if sid != "phq9"]
 
 
 def test_licence_kinds(specs):
@@ -242,7 +243,7 @@ def test_rendered_page_follows_the_markup_contract(specs):
     import re
 
     for sid, spec in specs.items():
-        body = instruments.render(spec)
+        body = instrument_macros.render(spec)
         assert f'<div class="hb-calc" data-instrument="{sid}"' in body
         start = body.index('<div class="hb-calc"')
         calc = body[start : body.index("</section>\n</div>", start)]
@@ -266,20 +267,20 @@ def test_rendered_page_follows_the_markup_contract(specs):
             assert 'type="number"' in calc or spec["scoring"]["method"] == "single"
         if spec.get("conflicts"):
             assert "## 来源之间的分歧" in body
-    dt = instruments.render(specs["nccn_dt"])
+    dt = instrument_macros.render(specs["nccn_dt"])
     assert 'name="nccn_dt-problem"' in dt and dt.count('data-item="1"') == 11
 
 
 def test_harm_flags_lead_to_the_crisis_checklist(specs):
     """PHQ-9 item 9 and every red flag about self-harm carry a follow-up link to the crisis checklist."""
     assert specs["phq9"]["flags"][0]["follow_up"]["target"] == "practice/checklists/crisis.md"
-    calc = instruments.calculator_html(specs["phq9"])
+    calc = instrument_macros.calculator_html(specs["phq9"])
     note = re.search(r'<div data-flag-note="item9" hidden><p>.*?</p></div>', calc).group(0)
     assert 'href="../practice/checklists/crisis.html"' in note
     for sid in ("phq9", "gad7", "esasr", "csi"):
         linked = [f for f in specs[sid]["red_flags"] if isinstance(f, dict) and f.get("follow_up")]
         assert linked and all(f["follow_up"]["target"] == "practice/checklists/crisis.md" for f in linked), sid
-        assert "](../practice/checklists/crisis.md)" in instruments.render(specs[sid])
+        assert "](../practice/checklists/crisis.md)" in instrument_macros.render(specs[sid])
 
 
 def test_follow_up_to_a_missing_page_is_refused(tmp_path):

@@ -14,8 +14,8 @@ import pytest
 
 from engine import measures, storage
 from engine.errors import EngineError
-from macros import thresholds
-from macros.instruments import load_all
+from catalog import thresholds
+from catalog.instruments import load_all
 
 SPECS = load_all()
 LIMITS = thresholds.load(SPECS)

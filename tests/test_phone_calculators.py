@@ -3,7 +3,7 @@ pinned one-line result never covers the item being answered."""
 
 import pytest
 
-from macros.instruments import IDS, load_all
+from catalog.instruments import ids, load_all
 from tests.browser_helpers import engine_ready
 from tools.browser import PHONE
 
@@ -97,7 +97,7 @@ def tap_through(page, sid):
     return taps, scrolled
 
 
-@pytest.mark.parametrize("sid", IDS)
+@pytest.mark.parametrize("sid", ids())
 def test_form_is_compact_and_quick_on_a_phone(page, base_url, sid):
     page.goto(base_url + f"scales/{sid}.html")
     engine_ready(page, timeout=120000)

@@ -70,7 +70,7 @@ def test_each_spec_ships_as_its_own_file(site_dir):
     """The engine file lists the specs; each one is a file the worker fetches when a page uses it."""
     import json
 
-    from macros import checklists, instruments
+    from catalog import checklists, instruments
 
     index = json.loads((site_dir / "assets/engine/engine.json").read_text(encoding="utf-8"))["specs"]
     for kind, specs in (("instruments", instruments.load_all()), ("checklists", checklists.load_all())):

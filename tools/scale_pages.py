@@ -18,7 +18,7 @@ if str(ROOT) not in sys.path:
 
 from mkdocs.exceptions import PluginError  # noqa: E402  (needs ROOT on the path when run as a script)
 
-from macros import instruments, pages  # noqa: E402
+from catalog import instruments, pages  # noqa: E402
 
 FOLDER = pages.SCALES
 INDEX = "index.md"

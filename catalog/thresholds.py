@@ -1,10 +1,11 @@
 """Published change thresholds (data/thresholds.yml) for the group pre/post summary.
 
-`load(specs)` returns {instrument id: threshold}; an instrument without an entry has no threshold,
+`load()` (or `load(specs)` against given instrument specs) returns {instrument id: threshold}; an instrument without an entry has no threshold,
 and its pre/post summary shows numbers without judging anyone's change.
 """
 
 from catalog.datafiles import DATA, DataFileError, check_fields, load_yaml
+from catalog.instruments import load_all as load_instruments
 from engine import instruments as rules
 
 THRESHOLD_FILE = DATA / "thresholds.yml"
@@ -17,8 +18,9 @@ FIELDS = {
 }
 
 
-def load(specs, path=None):
+def load(specs=None, path=None):
     """Validate the file against the instrument specs; DataFileError names the file, entry and rule."""
+    specs = load_instruments() if specs is None else specs
     path = THRESHOLD_FILE if path is None else path
     raw = load_yaml(path)
     if not isinstance(raw, dict) or not isinstance(raw.get("thresholds"), list):
