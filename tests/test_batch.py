@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from catalog import instruments, thresholds
 from catalog.datafiles import DataFileError
 from engine import batch, scoring
 from engine.__main__ import main
-from catalog import instruments, thresholds
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "golden"

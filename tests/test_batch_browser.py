@@ -13,9 +13,9 @@ import pytest
 import yaml
 from playwright.sync_api import expect
 
+from catalog import instruments
 from engine import batch
 from engine.__main__ import main
-from catalog import instruments
 from tests.test_batch import _cell, _write
 from tests.test_quality import serious_violations
 

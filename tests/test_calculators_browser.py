@@ -3,8 +3,8 @@
 import pytest
 from playwright.sync_api import expect
 
-from engine import scoring
 from catalog.instruments import load_all
+from engine import scoring
 from tests import golden_walker
 from tests.browser_helpers import engine_ready, result_of, wait_total
 from tests.conftest import built_site

@@ -8,9 +8,9 @@ import json
 
 import pytest
 
+from catalog import checklists
 from engine import casework
 from engine.casework import CaseworkError, evaluate
-from catalog import checklists
 
 REFERRAL_REASONS = ["outside_scope", "outside_area"]
 PLAN_CONTENTS = ["basic_info", "problems", "theory", "goals", "phases_methods", "timeframe", "contact"]

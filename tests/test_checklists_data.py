@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from catalog.datafiles import DataFileError
 from catalog import checklists
+from catalog.datafiles import DataFileError
 from macros import checklists as checklist_macros
 
 ROOT = Path(__file__).resolve().parent.parent

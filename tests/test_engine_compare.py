@@ -2,8 +2,8 @@
 
 import pytest
 
-from engine import scoring
 from catalog import instruments
+from engine import scoring
 
 SPECS = instruments.load_all()
 DATE = "2026-11-24"

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from engine import scoring
 from catalog import instruments
+from engine import scoring
 
 GOLDEN = Path(__file__).parent / "golden"
 SPECS = instruments.load_all()
@@ -96,8 +96,8 @@ def test_result_survives_json():
 
 # ---- the same golden files, and the decision and grading ones, walked through the bridge ----
 
-from engine import bridge  # noqa: E402
 from catalog import checklists  # noqa: E402
+from engine import bridge  # noqa: E402
 from tests import golden_walker  # noqa: E402
 
 WALK = golden_walker.cases()

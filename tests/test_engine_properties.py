@@ -5,9 +5,9 @@ import math
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from catalog import instruments
 from engine import instruments as rules
 from engine import scoring
-from catalog import instruments
 
 SPECS = instruments.load_all()
 IDS = sorted(SPECS)

@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from engine.casework import CaseworkError, evaluate
 from catalog import checklists
+from engine.casework import CaseworkError, evaluate
 
 
 @pytest.fixture(scope="module")

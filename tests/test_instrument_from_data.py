@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from catalog.datafiles import DataFileError
-from engine import contract
 from catalog import instruments
+from catalog.datafiles import DataFileError
 from catalog.pages import page_exists
+from engine import contract
 from tools import scale_pages
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,10 +7,10 @@ import shutil
 import pytest
 import yaml
 
+from catalog import instruments
 from catalog.datafiles import DataFileError
 from engine import contract
 from engine import instruments as rules
-from catalog import instruments
 from macros import instruments as instrument_macros
 
 ENTRY_ONLY = {"cdrisc25", "cdrisc10", "zbi22", "ppsv2", "nccn_dt"}

@@ -12,10 +12,10 @@ import copy
 
 import pytest
 
-from engine import measures, storage
-from engine.errors import EngineError
 from catalog import thresholds
 from catalog.instruments import load_all
+from engine import measures, storage
+from engine.errors import EngineError
 
 SPECS = load_all()
 LIMITS = thresholds.load(SPECS)

@@ -22,9 +22,9 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from catalog.instruments import load_all  # noqa: E402
 from engine import contract  # noqa: E402
 from macros import quiz  # noqa: E402
-from catalog.instruments import load_all  # noqa: E402
 from tools import offline, serve  # noqa: E402
 from tools.browser import CHROMIUM, CHROMIUM_ARGS, PHONE, launch  # noqa: E402
 
