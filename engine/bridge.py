@@ -8,7 +8,7 @@ first needs it (the answer {"need": "<kind>/<id>"} asks for it) and read once.
 
 import json
 
-from engine import contract
+from engine import contract, kinds
 from engine.errors import EngineError
 
 DATA_DIR = contract.ENGINE_FS["data"]
@@ -57,30 +57,9 @@ def _module(name):
     return __import__("engine." + name, None, None, [name])
 
 
-# name -> (module, function, data bundle whose spec replaces the first argument, an id, or None)
-FUNCTIONS = {
-    "score": ("scoring", "score", "instruments"),
-    "view": ("scoring", "view", "instruments"),
-    "shown": ("scoring", "shown", "instruments"),
-    "compare": ("scoring", "compare", "instruments"),
-    "summary_line": ("scoring", "summary_line", "instruments"),
-    "score_table": ("batch", "score_table", "instruments"),
-    "checklist": ("casework", "evaluate", "checklists"),
-    "grade": ("quiz", "grade", None),
-    "exam_score": ("quiz", "exam_score", None),
-    "review": ("quiz", "review", None),
-    "due": ("quiz", "due", None),
-    "reveal": ("quiz", "reveal", None),
-    "is_multi": ("quiz", "hidden_is_multi", None),
-    "check_import": ("storage", "check_import", None),
-    "check_store": ("storage", "check_store", None),
-    "label_problem": ("storage", "label_problem", None),
-    "private_notes": ("storage", "private_notes", None),
-    "check_part": ("storage", "check_part", None),
-    "envelope": ("storage", "envelope", None),
-    "measure_record": ("measures", "record", "instruments"),
-    "measure_series": ("measures", "series", "instruments"),
-}
+# name -> (module, function, data bundle whose spec replaces the first argument, an id, or None),
+# gathered from each tool kind's declaration in engine/kinds.py.
+FUNCTIONS = kinds.functions()
 
 
 def call(request_text):

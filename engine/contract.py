@@ -7,6 +7,8 @@ Plain data and standard-library Python: it also runs in the browser's engine (Mi
 
 import json
 
+from engine import kinds
+
 # Storage keys are "<SITE>:<root path of this copy>:<store>", so two copies of the handbook on
 # one host never share data; LEGACY_KEYS are read once (copied, never deleted) from older releases.
 SITE = "hb"
@@ -40,26 +42,9 @@ TEXT_COLLAPSE_OVER = 64
 # Suffix of the per-question key that hides answers in the exam bundles (XOR, then base64).
 HIDE_SUFFIX = "\u00b7hb"
 
-# Data attributes: Python renders them, the scripts find elements by them.
-ATTR = {
-    "instrument": "data-instrument",
-    "subscales": "data-subscales",
-    "item": "data-item",
-    "result": "data-result",
-    "band_note": "data-band-note",
-    "flag_note": "data-flag-note",
-    "action": "data-action",
-    "compare": "data-compare",
-    "compare_text": "data-compare-text",
-    "checklist": "data-checklist",
-    "decision": "data-decision",
-    "checklist_result": "data-checklist-result",
-    "check": "data-check",
-    "field": "data-field",
-    "case_store": "data-case-store",
-    "quiz": "data-quiz",
-    "quiz_set": "data-quiz-set",
-}
+# Data attributes: Python renders them, the scripts find elements by them; each tool kind declares its
+# own in engine/kinds.py (a name no kind uses may be added below with ATTR.update, as a shared one).
+ATTR = kinds.attributes()
 # Values of data-result (the calculator's output slots) and data-action (its buttons).
 RESULT = {
     "status": "status",
@@ -155,44 +140,12 @@ def js_module():
     )
 
 
-# The batch-scoring section's root (macros/batch.py renders it, batch.js wires it).
-ATTR["batch"] = "data-batch"
-# Its parts: the drop zone and file input, the template button and the header it writes, the size
-# limit checked before reading, and the progress, status, download and table the script fills.
-ATTR.update(
-    {
-        "batch_drop": "data-batch-drop",
-        "batch_file": "data-batch-file",
-        "batch_template": "data-batch-template",
-        "batch_header": "data-batch-header",
-        "batch_max_bytes": "data-batch-max-bytes",
-        "batch_progress": "data-batch-progress",
-        "batch_status": "data-batch-status",
-        "batch_download": "data-batch-download",
-        "batch_table": "data-batch-table",
-    }
-)
 # The script each interactive element needs, by its ATTR name: handbook.js, on every page, loads a
-# script only when the page holds such an element.
-FEATURES = {
-    "instrument": "assets/js/calculators.js",
-    "checklist": "assets/js/checklists.js",
-    "quiz": "assets/js/quiz.js",
-    "batch": "assets/js/batch.js",
-}
+# script only when the page holds such an element (each kind's `feature` in engine/kinds.py).
+FEATURES = kinds.features()
 # Repeated measures: a case keeps its saved scale results under this key, a list of
 # engine/measures.py record()s; calculators save them, the measurement view (practice/measures) draws them.
 MEASURES = "measures"
-ATTR.update(
-    {
-        "measure_save": "data-measure-save",
-        "measures": "data-measures",
-        "measure_series": "data-measure-series",
-        "measure_points": "data-measure-points",
-        "measure_verdict": "data-measure-verdict",
-        "measure_thresholds": "data-measure-thresholds",
-    }
-)
 # The chart library (npm package uplot, copied by tools/postbuild.py); only the measurement view
 # loads it, and the service worker keeps it on first use instead of precaching it.
 ASSETS.update(

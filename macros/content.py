@@ -4,6 +4,7 @@ from catalog import checklists, instruments
 from catalog.datafiles import DataFileError
 from catalog.glossary import terms as glossary_terms
 from catalog.references import REFERENCE_FILE, references
+from engine import kinds
 from macros.links import relative
 from macros.pages import page_markdown, page_src
 from macros.quiz import CHAPTERS
@@ -18,25 +19,24 @@ EXAM_BASIS = {
 }
 
 
+# The link text of a tool made from a spec, by the spec's bundle.
+LINK_TEXT = {"instruments": lambda spec: spec["names"]["abbr"], "checklists": lambda spec: spec["title"]}
+LOADERS = {
+    "instruments": instruments.load_all,
+    "checklists": lambda: {s["id"]: s for s in checklists.ordered(checklists.load_all())},
+}
+
+
 def _tool_targets():
-    """Every tool a page may point to, by kind and id: one source of truth for the links."""
-    targets = {f"scale:{i}": (f"scales/{i}.md", spec["names"]["abbr"]) for i, spec in instruments.load_all().items()}
-    targets.update(
-        {
-            f"checklist:{i}": (f"practice/checklists/{i}.md", spec["title"])
-            for i, spec in checklists.load_all().items()
-            if i != "case_record"
-        }
-    )
+    """Every tool a page may point to, by kind and id: one source of truth for the links (engine/kinds.py)."""
+    targets = {}
+    for kind in kinds.KINDS.values():
+        made = kind.get("targets")
+        if made:
+            for ident, spec in LOADERS[kind["bundle"]]().items():
+                targets[f"{made['prefix']}:{ident}"] = (made["page"].format(id=ident), LINK_TEXT[kind["bundle"]](spec))
     targets.update({f"practice:{c}": (f"{c}/exercises.md", f"{name}·本章练习") for c, name in CHAPTERS.items()})
-    targets.update(
-        {
-            "tool:navigator": ("practice/navigator.md", "个案流程导航"),
-            "tool:case-record": ("practice/case-record.md", "个案记录表"),
-            "tool:drills": ("exam/drills.md", "技巧辨析"),
-            "tool:mock": ("exam/mock.md", "模拟考试"),
-        }
-    )
+    targets.update(kinds.fixed_targets())
     return targets
 
 

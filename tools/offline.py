@@ -17,12 +17,15 @@ import json
 import re
 from pathlib import Path
 
+from engine import kinds
+
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "tools" / "service_worker.js"
 BUILD_META = re.compile(r'<meta name="hb-build" content="[0-9a-f]*">')
 TITLE = re.compile(r"<title>(.*?)</title>", re.S)
 SHELL_PAGES = ("index.html", "offline.html", "privacy.html")
-TOOL_FOLDERS = ("scales/", "practice/", "exam/")
+# Every tool page (calculators, checklists, the navigator, the exam pages): each kind's precache rule.
+TOOL_FOLDERS = kinds.precached_pages()
 SHELL_FILES = (
     "assets/stylesheets/*.css",
     "assets/javascripts/bundle.*.js",
@@ -32,10 +35,8 @@ SHELL_FILES = (
     "assets/js/*.js",
     "assets/engine/*",
     "assets/engine/data/*/*.json",
-    "assets/exam/bank.json",
-    "assets/exam/set-drills.json",
     "assets/vendor/micropython/*",
-)
+) + kinds.shell_files()
 # Loaded by every page; kept on first use so the precache stays the same size as chapters are added.
 WARM = ("search/search_index.json",)
 # What Material's search worker loads for a language (assets/javascripts/workers/search.*.js).

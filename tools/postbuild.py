@@ -23,7 +23,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from catalog.datafiles import DataFileError  # noqa: E402  (needs ROOT on the path when run as a script)
-from engine import contract  # noqa: E402
+from engine import contract, kinds  # noqa: E402
 from macros import quiz  # noqa: E402
 from tools import offline, package_site, search_worker  # noqa: E402
 
@@ -41,8 +41,9 @@ CHART_FILES = (
     "uplot",
     [("dist/uPlot.iife.min.js", contract.ASSETS["chart_js"]), ("dist/uPlot.min.css", contract.ASSETS["chart_css"])],
 )
-# Data the engine reads in the browser: kind -> module whose load_all() validates and returns its specs.
-BUNDLES = {"instruments": "macros.instruments", "checklists": "macros.checklists"}
+# Data the engine reads in the browser: bundle -> catalog module whose load_all() validates and returns
+# its specs (declared by the tool kinds, engine/kinds.py).
+BUNDLES = kinds.bundles()
 # Engine modules the browser never imports (the command line).
 BROWSERLESS = ("__main__.py",)
 # Pages that must open with an abstract and end with their sources: chapter folders and the glossary.
