@@ -35,7 +35,20 @@ SPEC_FIELDS = {
     "groups": (list, True),
     "fields": (list, False),
     "programmes": (list, False),
+    "page": (dict, False),
 }
+# What the checklist's own page says around the checklist (tools/checklist_pages.py makes the page):
+# its abstract, a method page for the stage line, whether to point to the case navigator, a notice
+# after the intro and a block after the checklist (Markdown), and which printing tip it carries.
+PAGE_FIELDS = {
+    "abstract": (str, True),
+    "method": (dict, False),
+    "navigator": (bool, False),
+    "notice": (str, False),
+    "after": (str, False),
+    "print": (str, False),
+}
+PRINT_TIPS = ("blank_form", "hides_nav", "short", "none")
 GROUP_FIELDS = {"id": (str, True), "title": (str, True), "note": (str, False), "items": (list, True)}
 ITEM_FIELDS = {"id": (str, True), "text": (str, True), "hint": (str, False), "role": (str, False)}
 FIELD_FIELDS = {
@@ -149,7 +162,25 @@ def validate(path, spec, known_sources):
         if "group" in field and field["group"] not in group_ids:
             raise DataFileError(path, fentry, f"group “{field['group']}” 不是本清单的组编号")
     _check_programmes(path, spec, decision)
+    _check_page(path, spec, kind)
     return spec
+
+
+def _check_page(path, spec, kind):
+    sid = spec["id"]
+    page = spec.get("page")
+    if kind != "checklist":
+        if page is not None:
+            raise DataFileError(path, sid, "只有 kind 为 checklist 的清单有自己的页面，不能写 page")
+        return
+    if page is None:
+        raise DataFileError(path, sid, "缺少 page（清单页面的提要等，见 docs/contributing.md）")
+    check_fields(path, _entry(sid, "page"), page, PAGE_FIELDS)
+    if "method" in page:
+        check_fields(path, _entry(sid, "page", "method"), page["method"], LINK_FIELDS)
+        _check_link(path, _entry(sid, "page", "method"), page["method"]["target"])
+    if page.get("print", "blank_form") not in PRINT_TIPS:
+        raise DataFileError(path, _entry(sid, "page", "print"), f"print 应为 {'、'.join(PRINT_TIPS)} 之一")
 
 
 def _check_programmes(path, spec, decision):

@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from mkdocs.exceptions import PluginError
 
 from catalog import checklists
 from catalog.datafiles import DataFileError
 from macros import checklists as checklist_macros
+from tools import checklist_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data" / "checklists"
@@ -168,18 +170,29 @@ def test_programme_table_renders_every_programme(env, specs):
     assert out.count("\n| ") == len(specs["resources"]["programmes"]) + 1
 
 
-def test_every_checklist_has_its_page():
+def test_every_checklist_has_its_page_made_from_its_data():
+    made = checklist_pages.pages(checklists.load_all(), ROOT / "docs")
     for path in sorted(DATA.glob("*.yml")):
         spec = yaml.safe_load(path.read_text(encoding="utf-8"))
         if spec.get("kind") == "record":
             page = ROOT / "docs" / "practice" / "case-record.md"
             assert "case_record_form()" in page.read_text(encoding="utf-8")
+            assert f"practice/checklists/{spec['id']}.md" not in made
             continue
-        page = ROOT / "docs" / "practice" / "checklists" / f"{spec['id']}.md"
-        text = page.read_text(encoding="utf-8")
-        assert text.startswith(f'# {spec["title"]}\n\n!!! abstract "提要"\n'), page
+        text = made[f"practice/checklists/{spec['id']}.md"]
+        assert text.startswith(f'# {spec["title"]}\n\n!!! abstract "提要"\n    {spec["page"]["abstract"]}\n'), path
+        assert spec["intro"].strip() in text and f"适用阶段：{spec['stage']}。" in text
         assert f'checklist("{spec["id"]}")' in text
-        assert "sources(" in text
+        assert text.rstrip().endswith("sources(" + ", ".join(f'"{s}"' for s in spec["sources"]) + ") }}")
+        assert f"checklists/{spec['id']}.md)" in made["practice/SUMMARY.md"]
+
+
+def test_a_written_checklist_page_is_refused(tmp_path):
+    (tmp_path / "practice" / "checklists").mkdir(parents=True)
+    checklist_pages.check_docs(tmp_path)
+    (tmp_path / "practice" / "checklists" / "intake.md").write_text("# 接案清单\n", encoding="utf-8")
+    with pytest.raises(PluginError, match="data/checklists/intake.yml"):
+        checklist_pages.check_docs(tmp_path)
 
 
 # ---------------------------------------------------------------- broken copies
@@ -263,6 +276,17 @@ def _field_group(data):
 
 
 BROKEN = [
+    ("page missing", "intake", _drop("page"), "intake", "缺少 page"),
+    ("page without abstract", "intake", lambda d: d["page"].pop("abstract"), "page", "abstract"),
+    ("unknown printing tip", "intake", lambda d: d["page"].update(print="poster"), "print", "blank_form"),
+    (
+        "page method to a missing page",
+        "crisis",
+        lambda d: d["page"]["method"].update(target="x/nope.md"),
+        "method",
+        "不存在",
+    ),
+    ("page on the case record", "case_record", _set("page", {"abstract": "x"}), "case_record", "不能写 page"),
     ("duplicate item id", "service_plan", _duplicate, "basic_info", "重复"),
     ("duplicate item id across groups", "closing", _duplicate_across_groups, "goals_met", "重复"),
     ("unknown decision", "closing", _set("decision", "closure_magic"), "closing", "未知的判断规则"),
