@@ -41,9 +41,7 @@ PRINT_TIPS = {
     "hides_nav": PRIVATE + "，打印时会隐藏网站的导航栏。",
     "short": PRIVATE + "。",
 }
-PROGRAMMES = (
-    "## 项目一览 {: .hb-print-omit }\n\n每个项目在什么情况下会被列出，都写在数据里，下表由同一份数据生成：\n\n"
-)
+PROGRAMMES = "## 项目一览 {: .hb-print-omit }\n\n每个项目在什么情况下会被列出，都写在数据里，下表由同一份数据生成：\n\n"
 
 
 def _link(target, here):
