@@ -3,7 +3,7 @@
 Runs unchanged in CPython, Pyodide and MicroPython. The worker writes the engine modules to
 /engine/ and the ids of the build's specs to /engine/data/index.json; a page uses one or two specs
 of the many, so each spec (/engine/data/<kind>/<id>.json) is fetched by the worker when a request
-first needs it (the answer {"need": "<kind>/<id>"} asks for it) and read once.
+first needs it (the answer {contract.WORKER["needs_spec"]: "<kind>/<id>"} asks for it) and read once.
 """
 
 import json
@@ -76,7 +76,7 @@ def call(request_text):
             args[0] = _spec(kind, args[0])
         return json.dumps({"ok": getattr(_module(module), name)(*args)})
     except NeedData as exc:
-        return json.dumps({"need": exc.args[0]})
+        return json.dumps({contract.WORKER["needs_spec"]: exc.args[0]})
     except EngineError as exc:
         return json.dumps({"error": str(exc)})
     except Exception as exc:  # the reader gets a plain message; the kind of failure goes to the console

@@ -87,7 +87,7 @@ NOT_RUNNING = {
 
 def storage_key(root_path, store):
     """The localStorage key of `store` for the copy of the site served under `root_path`."""
-    return SITE + ":" + root_path + ":" + STORES[store]
+    return KEY_FORMAT.replace("{root}", root_path).replace("{store}", STORES[store])
 
 
 def as_dict():
@@ -116,6 +116,13 @@ def as_dict():
         "assets": ASSETS,
         "engineFs": ENGINE_FS,
         "measures": MEASURES,
+        "worker": WORKER,
+        "meta": META,
+        "caches": CACHES,
+        "swMessages": SW_MESSAGES,
+        "examFiles": EXAM_FILES,
+        "keyFormat": KEY_FORMAT,
+        "emptyStores": EMPTY_STORES,
     }
 
 
@@ -124,6 +131,18 @@ _JS_HELPERS = """
 export function sel(name, value) {
   const attr = CONTRACT.attr[name];
   return value === undefined ? `[${attr}]` : `[${attr}="${CSS.escape(String(value))}"]`;
+}
+/** The localStorage key of `store` for the copy of the site served under `root` (KEY_FORMAT). */
+export function storageKey(root, store) {
+  return CONTRACT.keyFormat.replace("{root}", root).replace("{store}", CONTRACT.stores[store]);
+}
+/** A new, empty store of the given name. */
+export function emptyStore(name) {
+  return structuredClone(CONTRACT.emptyStores[name]);
+}
+/** The file name of an exam set ("{}" in EXAM_FILES.set). */
+export function examSet(name) {
+  return CONTRACT.examFiles.set.replace("{}", name);
 }
 /** The value of a contract attribute on an element. */
 export function read(el, name) {
@@ -154,3 +173,34 @@ ASSETS.update(
         "chart_css": "assets/vendor/uplot/uPlot.min.css",
     }
 )
+
+# ---- Names shared outside the pages' markup (issue 20); tests/test_engine_contract.py fails on any
+# source file that spells one of them (or any name above) instead of reading it from here.
+# Messages from the engine's worker to the page (engine-worker.js -> engine.js: "ready", "failed",
+# "reply"; the page's engine state takes the same names), and the bridge's answer asking the worker
+# to fetch a spec file ({"need": "<kind>/<id>"}).
+# (The keys differ from the words, so a script that reads them never spells the word itself.)
+WORKER = {"started": "ready", "broken": "failed", "answer": "reply", "needs_spec": "need"}
+# <meta name> of the runtime the pages were built for (the theme writes it) and of the build id
+# (tools/offline.py stamps it, the service worker checks it).
+META = {"runtime": "hb-runtime", "build": "hb-build"}
+# The service worker's caches: each name is its prefix + the build id; every cache of ours starts with PREFIX.
+CACHES = {"prefix": "hb-", "shell": "hb-shell-", "pages": "hb-pages-", "files": "hb-files-"}
+# Messages a page sends the service worker.
+SW_MESSAGES = {"skip_waiting": "skip-waiting", "which_build": "build"}
+# The exam's files under ASSETS["exam_dir"]: the whole bank, and one set per chapter ("{}" is the set).
+EXAM_FILES = {"bank": "bank.json", "set": "set-{}.json", "drills": "set-drills.json"}
+# The storage key's formula (storage_key() above and storageKey() in contract.js both fill it in).
+KEY_FORMAT = SITE + ":{root}:{store}"
+# A new, empty store of each kind (the scripts open a store with a copy of it).
+EMPTY_STORES = {"cases": {"format": FORMATS["cases"], "current": UNNAMED_CASE, "cases": {}}}
+# Classes the stylesheet keys on (it never selects on a contract attribute, which belongs to the
+# scripts): the macros render each next to its attribute. A result slot's class is RESULT_SLOT + its
+# RESULT value (e.g. hb-calc__slot--error).
+CLASSES = {
+    "result_slot": "hb-calc__slot--",
+    "band_note": "hb-calc__band-note",
+    "flag_note": "hb-calc__flag-note",
+    "check": "hb-checklist__check",
+    "checklist_result": "hb-checklist__result",
+}

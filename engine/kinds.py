@@ -168,6 +168,22 @@ KINDS = {
         "precache": (),
         "shell": (),
     },
+    "offline copy": {
+        "title": "离线使用",
+        "functions": {},
+        "bundle": None,
+        # The privacy page's «保存整本手册» box, and the offline fallback page's list and retry link
+        # (handbook.js, on every page, wires them).
+        "attrs": {
+            "offline_save": "data-offline-save",
+            "offline_list": "data-offline-list",
+            "offline_retry": "data-offline-retry",
+        },
+        "feature": None,
+        "script": None,
+        "precache": (),
+        "shell": (),
+    },
 }
 
 # Scripts every page may run whatever tools it holds: the loader, the engine's page side and its worker.

@@ -1,10 +1,13 @@
 """mkdocs-macros entry point: registers each macro family from its own module."""
 
+from engine import contract
 from macros import checklists, content, instruments, measures, quiz, search_weights
 
 
 def define_env(env):
-    """Register every macro family; the modules hold the logic."""
+    """Register every macro family; the modules hold the logic. The theme's templates read the
+    contract's names from config.extra.hb (overrides/main.html), so they never spell one."""
+    env.conf["extra"]["hb"] = {**contract.as_dict(), "needsEngine": contract.NEEDS_ENGINE}
     content.register(env)
     checklists.register(env)
     instruments.register(env)

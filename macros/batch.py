@@ -1,4 +1,4 @@
-"""Markup of the batch-scoring section on each calculator page (wired by docs/assets/js/batch.js).
+"""Markup of the batch-scoring section on each calculator page (wired by the batch kind's script, engine/kinds.py).
 
 The CSV columns come from engine/batch.py, the same code the command line and the worker use.
 """

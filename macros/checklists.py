@@ -139,7 +139,7 @@ def _group_html(sid, group, fields):
         cid = _control_id(sid, item["id"])
         hint = f' <small class="hb-checklist__hint">{_e(item["hint"])}</small>' if item.get("hint") else ""
         out.append(
-            f'<label><input type="checkbox" id="{cid}" {A["check"]}="{_e(item["id"])}"> <span>{_e(item["text"])}{hint}</span></label>'
+            f'<label><input type="checkbox" class="{contract.CLASSES["check"]}" id="{cid}" {A["check"]}="{_e(item["id"])}"> <span>{_e(item["text"])}{hint}</span></label>'
         )
     for field in fields:
         out += _field_html(sid, field)
@@ -198,7 +198,7 @@ def render_checklist(env, spec, searchable=True):
     if spec.get("decision"):
         # Focusable: a long result scrolls inside its capped height and must be readable by keyboard.
         out.append(
-            f'<div class="hb-checklist__result" {A["checklist_result"]} aria-live="polite" '
+            f'<div class="{contract.CLASSES["checklist_result"]}" {A["checklist_result"]} aria-live="polite" '
             f'role="region" aria-label="自动判断结果" tabindex="0">'
             f"<p>{_e(contract.NOT_RUNNING['checklist'])}</p></div>"
         )

@@ -4,7 +4,7 @@ from catalog import checklists, instruments
 from catalog.datafiles import DataFileError
 from catalog.glossary import terms as glossary_terms
 from catalog.references import REFERENCE_FILE, references
-from engine import kinds
+from engine import contract, kinds
 from macros.links import relative
 from macros.pages import page_markdown, page_src
 from macros.quiz import CHAPTERS
@@ -52,6 +52,15 @@ def register(env):
             raise DataFileError(page_src(env), "tools()", f"未知的工具编号 {', '.join(unknown)}")
         links = " · ".join(f"[{targets[i][1]}]({relative(env, targets[i][0])})" for i in ids)
         return f'!!! tip "相关工具"\n    {links}\n'
+
+    @env.macro
+    def attr(key):
+        """A data attribute of the contract, for a written page (its script finds the element by it)."""
+        if key not in contract.ATTR:
+            raise DataFileError(
+                page_src(env), "attr()", f"契约中没有属性 {key!r}（见 engine/contract.py、engine/kinds.py）"
+            )
+        return contract.ATTR[key]
 
     @env.macro
     def sources(*ids):

@@ -72,6 +72,14 @@ def _legend(item):
 
 A = contract.ATTR
 R = contract.RESULT
+C = contract.CLASSES
+
+
+def _slot(name):
+    """A result slot: the attribute the script fills it by, the class the stylesheet styles it by."""
+    return f'class="{C["result_slot"]}{R[name]}" {A["result"]}="{R[name]}"'
+
+
 # Options fit side by side as one row of equal buttons at 390 px while their labels, laid end to
 # end, stay within about two lines of small type.
 ROW_CHARS = 30
@@ -224,29 +232,29 @@ def calculator_html(spec, here="scales"):
     out += [
         "</form>",
         '<div class="hb-calc__result" aria-live="polite">',
-        f'<p {A["result"]}="{R["status"]}">{_e(contract.NOT_RUNNING["calculator"])}</p>',
+        f"<p {_slot('status')}>{_e(contract.NOT_RUNNING['calculator'])}</p>",
         '<details class="hb-calc__more">',
         '<summary><span class="hb-calc__total">'
         + _e(spec["scoring"]["total_label"])
-        + f'：<output {A["result"]}="{R["total"]}">—</output> <span {A["result"]}="{R["band"]}"></span></span></summary>',
-        f'<div {A["result"]}="{R["subscales"]}"></div>',
-        f'<p {A["result"]}="{R["missing"]}"></p>',
+        + f"：<output {_slot('total')}>—</output> <span {_slot('band')}></span></span></summary>",
+        f"<div {_slot('subscales')}></div>",
+        f"<p {_slot('missing')}></p>",
         "</details>",
-        f'<p {A["result"]}="{R["error"]}" role="alert"></p>',
+        f'<p {_slot("error")} role="alert"></p>',
         "</div>",
     ]
     for index, band in enumerate(spec.get("bands") or []):
         out.append(
-            f'<div {A["band_note"]}="{index}" hidden><p><strong>{_e(band["label"])}</strong>：'
+            f'<div class="{C["band_note"]}" {A["band_note"]}="{index}" hidden><p><strong>{_e(band["label"])}</strong>：'
             f"{_e(band['next_step'])}</p></div>"
         )
     for flag in spec.get("flags") or []:
         out.append(
-            f'<div {A["flag_note"]}="{_e(flag["id"])}" hidden><p>{_e(flag["note"])}{_follow_html(flag, here)}</p></div>'
+            f'<div class="{C["flag_note"]}" {A["flag_note"]}="{_e(flag["id"])}" hidden><p>{_e(flag["note"])}{_follow_html(flag, here)}</p></div>'
         )
     if spec["scoring"]["missing"]["rule"] == "mean_substitution":
         out.append(
-            f'<div {A["flag_note"]}="{contract.PRORATED}" hidden><p>有缺答，已按缺项规则补足计分：'
+            f'<div class="{C["flag_note"]}" {A["flag_note"]}="{contract.PRORATED}" hidden><p>有缺答，已按缺项规则补足计分：'
             f"{_e(spec['scoring']['missing']['text'])}</p></div>"
         )
     out += [

@@ -1,6 +1,6 @@
 """Repeated measures of a case: the «保存到个案» control of every calculator and the measurement view.
 
-The control is wired by docs/assets/js/calculators.js, the view by docs/assets/js/measures.js; what
+The control is wired by the calculator's script, the view by the measurement kind's (engine/kinds.py); what
 is saved and every change and verdict come from engine/measures.py. The view's page loads its script
 itself (no other page needs it), and the script loads the chart library only there.
 """
@@ -10,7 +10,7 @@ import json
 import posixpath
 
 from catalog import instruments, thresholds
-from engine import contract
+from engine import contract, kinds
 from macros.pages import needs_engine, page_src
 
 A = contract.ATTR
@@ -68,7 +68,7 @@ def register(env):
     def measures_view():
         """The measurement view: a case picker, then per instrument a chart, the changes and a table."""
         needs_engine(env)
-        script = posixpath.relpath("assets/js/measures.js", posixpath.dirname(page_src(env)) or ".")
+        script = posixpath.relpath(kinds.KINDS["measurement"]["script"], posixpath.dirname(page_src(env)) or ".")
         limits = json.dumps(found, ensure_ascii=False)
         return "\n".join(
             [

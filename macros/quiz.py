@@ -397,15 +397,15 @@ def bundle_files():
     """{file name: content}: the whole bank (mock exam, 错题本) and one file per practice set,
     so a chapter's practice page downloads only its own questions."""
     full = bundle()
-    files = {"bank.json": full}
+    files = {contract.EXAM_FILES["bank"]: full}
     for chapter in CHAPTERS:
-        files[f"set-{chapter}.json"] = {
+        files[contract.EXAM_FILES["set"].replace("{}", chapter)] = {
             **full,
             "questions": [q for q in full["questions"] if q["chapter"] == chapter],
             "drills": [],
             "papers": [],
         }
-    files["set-drills.json"] = {**full, "questions": [], "papers": []}
+    files[contract.EXAM_FILES["drills"]] = {**full, "questions": [], "papers": []}
     return files
 
 
@@ -420,9 +420,9 @@ def check_anchors(site):
 
 
 def _root(kind, **attrs):
-    extra = "".join(f' data-quiz-{k}="{v}"' for k, v in attrs.items())
+    extra = "".join(f' {contract.ATTR["quiz_" + k]}="{v}"' for k, v in attrs.items())
     return (
-        f'<div class="hb-quiz" data-quiz="{kind}"{extra}>'
+        f'<div class="hb-quiz" {contract.ATTR["quiz"]}="{kind}"{extra}>'
         '<p class="hb-quiz__loading">正在加载题目……</p>'
         "<noscript><p>练习需要 JavaScript。</p></noscript></div>\n"
     )

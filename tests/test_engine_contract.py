@@ -2,39 +2,148 @@
 
 import json
 import re
+import sys
 from pathlib import Path
 
-from engine import bridge, contract, scoring
+from engine import bridge, contract, kinds, scoring
 from macros.instruments import load_all
 
 ROOT = Path(__file__).resolve().parent.parent
 JS = ROOT / "docs" / "assets" / "js"
-# Scripts that read the contract (handbook.js, a classic script on every page, imports it to lazy-load the others).
-CONTRACT_READERS = ["handbook.js", "calculators.js", "checklists.js", "quiz.js", "engine-worker.js", "files.js"]
-PYTHON = [
-    ROOT / "macros" / "instruments.py",
-    ROOT / "macros" / "checklists.py",
-    ROOT / "tools" / "postbuild.py",
-    ROOT / "engine" / "storage.py",
-    ROOT / "engine" / "quiz.py",
-    ROOT / "engine" / "bridge.py",
-]
+# Every source file of these folders is scanned for contract names (tests/ may spell them: a test
+# checks the built pages against the names it expects).
+SCANNED = ("engine", "catalog", "macros", "tools", "docs", "overrides")
+SOURCE_SUFFIXES = (".py", ".js", ".mjs", ".html", ".css", ".md")
+# The contract itself: the one module that spells the names, and the tool kinds it gathers them from.
+OWNERS = (ROOT / "engine" / "contract.py", ROOT / "engine" / "kinds.py")
+# Scripts that read the contract: every tool kind's script and the shared ones (engine/kinds.py).
+CONTRACT_READERS = [ROOT / "docs" / script for script in kinds.scripts()]
+HOW_TO_FIX = (
+    "{where} spells the contract name {name!r} ({key}). Every name shared by Python, JavaScript, templates,"
+    " CSS and Markdown is defined once, in engine/contract.py (a tool kind's attributes and script in"
+    " engine/kinds.py). Read it from there instead: Python `from engine import contract` then {python};"
+    ' JavaScript `import {{ CONTRACT }} from "./contract.js"` then {js}; a template {template};'
+    ' Markdown the macro {{{{ attr("<key>") }}}} for an attribute; CSS keys on a class, never on a'
+    " contract attribute. A NEW name: add it to engine/contract.py (or to its kind in engine/kinds.py) and"
+    " to as_dict() if the scripts need it, then use it as above."
+)
 
 
-def shared_literals():
-    """Every name the contract defines, as it would be spelled in code."""
-    names = set(contract.ATTR.values()) | set(contract.ASSETS.values()) | set(contract.LEGACY_KEYS.values())
-    names |= set(contract.FEATURES.values())
-    names |= {contract.APP, contract.HIDE_SUFFIX, "\\u00b7hb"}
+def source_files():
+    for folder in SCANNED:
+        for path in sorted((ROOT / folder).rglob("*")):
+            if path.suffix in SOURCE_SUFFIXES and path.is_file() and path not in OWNERS:
+                yield path
+
+
+def contract_names():
+    """{name as spelled: (where the contract keeps it, how Python reads it, how JavaScript reads it)}."""
+    names = {}
+
+    def add(table, py, js, values):
+        for key, value in values.items():
+            names[value] = (f"{table}[{key!r}]", f"{py}[{key!r}]", f"{js}.{key}" if key.isidentifier() else js)
+
+    add("ATTR", "contract.ATTR", "CONTRACT.attr", contract.ATTR)
+    add("ASSETS", "contract.ASSETS", "CONTRACT.assets", contract.ASSETS)
+    add("FEATURES", "contract.FEATURES", "CONTRACT.features", contract.FEATURES)
+    add("SCRIPTS", "kinds.KINDS[<kind>]['script']", "CONTRACT.features", {s: s for s in kinds.scripts()})
+    add("LEGACY_KEYS", "contract.LEGACY_KEYS", "CONTRACT.legacyKeys", contract.LEGACY_KEYS)
+    add("META", "contract.META", "CONTRACT.meta", contract.META)
+    add("CACHES", "contract.CACHES", "CONTRACT.caches", {k: v for k, v in contract.CACHES.items() if k != "prefix"})
+    add(
+        "SW_MESSAGES",
+        "contract.SW_MESSAGES",
+        "CONTRACT.swMessages",
+        {"skip_waiting": contract.SW_MESSAGES["skip_waiting"]},
+    )
+    add("EXAM_FILES", "contract.EXAM_FILES", "CONTRACT.examFiles", contract.EXAM_FILES)
+    names[contract.APP] = ("APP", "contract.APP", "CONTRACT.app")
+    names[contract.NEEDS_ENGINE] = (
+        "NEEDS_ENGINE",
+        "contract.NEEDS_ENGINE",
+        "(the theme: config.extra.hb.needs_engine)",
+    )
+    names[contract.HIDE_SUFFIX] = ("HIDE_SUFFIX", "contract.HIDE_SUFFIX", "CONTRACT.hideSuffix")
+    names["\\u00b7hb"] = names[contract.HIDE_SUFFIX]
+    names[contract.SITE + ":"] = (
+        "SITE (the storage-key formula)",
+        "contract.storage_key()",
+        "storageKey() from contract.js",
+    )
     return names
 
 
-def test_no_script_or_macro_spells_a_contract_name():
-    for path in [JS / name for name in CONTRACT_READERS] + PYTHON:
-        text = path.read_text(encoding="utf-8")
-        for name in shared_literals():
-            spelled = re.search(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text)
-            assert not spelled, f"{path.name} spells {name!r}: read it from the contract"
+# The worker's messages, the caches' common prefix and the service worker's "build" question are
+# common words: they count as spelled when quoted, in the files that speak those protocols (every
+# script, the service worker, the bridge that answers "need").
+PROTOCOL_FILES = ("docs/assets/js/", "tools/service_worker.js", "engine/bridge.py")
+
+
+def protocol_names():
+    words = {}
+    for table, py, js, keys in (
+        ("WORKER", "contract.WORKER", "CONTRACT.worker", contract.WORKER),
+        ("CACHES", "contract.CACHES", "CONTRACT.caches", {"prefix": contract.CACHES["prefix"]}),
+        (
+            "SW_MESSAGES",
+            "contract.SW_MESSAGES",
+            "CONTRACT.swMessages",
+            {"which_build": contract.SW_MESSAGES["which_build"]},
+        ),
+    ):
+        for key, word in keys.items():
+            words[word] = (f"{table}[{key!r}]", f"{py}[{key!r}]", f"{js}.{key}")
+    return words
+
+
+def _pattern(name):
+    """The name as a whole word; a "{}" in it (a file-name pattern) stands for any interpolation or id."""
+    parts = [re.escape(part) for part in name.split("{}")]
+    body = r"(?:\$\{[^}]*\}|\{[^}]*\}|[\w-]+)".join(parts)
+    tail = "" if name.endswith(("-", ":")) else r"(?![\w-])"
+    return re.compile(r"(?<![\w-])" + body + tail)
+
+
+def violations():
+    names = [(name, _pattern(name), where) for name, where in contract_names().items()]
+    words = [(w, re.compile(r"([\"'`])" + re.escape(w) + r"\1"), where) for w, where in protocol_names().items()]
+    found = []
+    for path in source_files():
+        rel = path.relative_to(ROOT).as_posix()
+        checks = names + (words if rel.startswith(PROTOCOL_FILES) else [])
+        for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1):
+            for name, pattern, (key, python, js) in checks:
+                if pattern.search(line):
+                    template = "{{ config.extra.hb." + key.split("[")[0].lower() + " }}"
+                    found.append(
+                        HOW_TO_FIX.format(
+                            where=f"{rel}:{number}", name=name, key=key, python=python, js=js, template=template
+                        )
+                    )
+    return found
+
+
+def test_no_source_file_spells_a_contract_name():
+    """Every Python, JavaScript, template, CSS and Markdown file outside the contract reads the names from it."""
+    found = violations()
+    assert not found, f"{len(found)} contract name(s) spelled outside engine/contract.py:\n" + "\n".join(found)
+
+
+def test_the_guard_finds_a_name_spelled_in_any_kind_of_file(tmp_path, monkeypatch):
+    """The guard itself: a literal in a Markdown page, a stylesheet or a script is caught, naming file and line."""
+    planted = {
+        "docs/x.md": f"<div {contract.ATTR['checklist']}>",
+        "docs/assets/css/x.css": f"[{contract.ATTR['result']}] {{ color: red; }}",
+        "docs/assets/js/x.js": f'postMessage({{ type: "{contract.WORKER["started"]}" }});',
+        "overrides/x.html": f'<meta name="{contract.META["runtime"]}">',
+    }
+    for rel, text in planted.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("ok\n" + text + "\n", encoding="utf-8")
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    found = violations()
+    assert sorted(line.split(" spells")[0] for line in found) == sorted(f"{rel}:2" for rel in planted)
 
 
 def test_every_lazily_loaded_script_is_found_by_a_contract_attribute():
@@ -47,10 +156,10 @@ def test_every_lazily_loaded_script_is_found_by_a_contract_attribute():
 
 
 def test_scripts_read_storage_through_one_module():
-    for name in CONTRACT_READERS:
-        text = (JS / name).read_text(encoding="utf-8")
-        if name != "files.js":
-            assert "localStorage" not in text, f"{name} touches localStorage directly"
+    for path in CONTRACT_READERS:
+        text = path.read_text(encoding="utf-8")
+        if path.name != "files.js":
+            assert "localStorage" not in text, f"{path.name} touches localStorage directly"
 
 
 def test_generated_module_carries_the_contract():
@@ -117,7 +226,7 @@ def test_unexpected_failure_reaches_the_page_without_internals():
 
 
 def test_pages_that_need_the_engine_say_so(tmp_path):
-    from macros import checklists, instruments
+    from macros import pages
 
     class Page:
         meta = {}
@@ -128,11 +237,10 @@ def test_pages_that_need_the_engine_say_so(tmp_path):
     class Env:
         page = Page()
 
-    instruments.needs_engine(Env)
+    pages.needs_engine(Env)
     assert Env.page.meta[contract.NEEDS_ENGINE] == contract.ASSETS["engine_js"]
     template = (ROOT / "overrides" / "main.html").read_text(encoding="utf-8")
-    assert "page.meta." + contract.NEEDS_ENGINE in template and "page.content" not in template
-    assert checklists  # the checklist macros call the same marker (tested through test_checklists_data)
+    assert "page.meta[hb.needsEngine]" in template and "page.content" not in template
 
 
 def test_unicode_spaces_around_a_number_are_ignored():

@@ -275,7 +275,7 @@ def test_harm_flags_lead_to_the_crisis_checklist(specs):
     """PHQ-9 item 9 and every red flag about self-harm carry a follow-up link to the crisis checklist."""
     assert specs["phq9"]["flags"][0]["follow_up"]["target"] == "practice/checklists/crisis.md"
     calc = instrument_macros.calculator_html(specs["phq9"])
-    note = re.search(r'<div data-flag-note="item9" hidden><p>.*?</p></div>', calc).group(0)
+    note = re.search(r'<div [^>]*data-flag-note="item9" hidden><p>.*?</p></div>', calc).group(0)
     assert 'href="../practice/checklists/crisis.html"' in note
     for sid in ("phq9", "gad7", "esasr", "csi"):
         linked = [f for f in specs[sid]["red_flags"] if isinstance(f, dict) and f.get("follow_up")]

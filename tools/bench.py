@@ -345,27 +345,27 @@ def round_trip(browser, base, changes=100):
     page.goto(base + CALCULATOR_PAGE)
     page.wait_for_function(READY, timeout=180000)
     times = page.evaluate(
-        """async (n) => {
-        const root = document.querySelector('[data-instrument="phq9"]');
-        const total = root.querySelector('[data-result="total"]');
+        """async ([n, A]) => {
+        const root = document.querySelector(`[${A.instrument}="phq9"]`);
+        const total = root.querySelector(`[${A.result}="total"]`);
         const shown = (want) => new Promise((resolve) => {
             if (total.textContent === want) return resolve();
             const watch = new MutationObserver(() => { if (total.textContent === want) { watch.disconnect(); resolve(); } });
             watch.observe(total, {childList: true, characterData: true, subtree: true});
         });
-        for (let i = 1; i <= 9; i++) root.querySelector(`input[data-item="${i}"][value="0"]`).click();
+        for (let i = 1; i <= 9; i++) root.querySelector(`input[${A.item}="${i}"][value="0"]`).click();
         await shown('0');
         const times = [];
         for (let i = 0; i < n; i++) {
             const value = i % 2 === 0 ? 3 : 0;
             const t0 = performance.now();
-            root.querySelector(`input[data-item="1"][value="${value}"]`).click();
+            root.querySelector(`input[${A.item}="1"][value="${value}"]`).click();
             await shown(String(value));
             times.push(performance.now() - t0);
         }
         return times;
     }""",
-        changes,
+        [changes, contract.ATTR],
     )
     page.context.close()
     times.sort()
@@ -393,7 +393,11 @@ def page_weight(browser, base, path, wait=None):
         page.wait_for_function(wait, timeout=180000)
         page.wait_for_load_state("networkidle")
     ctx.close()
-    return {"bytes": sum(sizes), "requests": len(sizes), "python_runtime": any("/assets/vendor/" in u for u in urls)}
+    return {
+        "bytes": sum(sizes),
+        "requests": len(sizes),
+        "python_runtime": any("/" + contract.ASSETS["vendor_dir"] in u for u in urls),
+    }
 
 
 def lighthouse(base, runs=3):

@@ -17,11 +17,11 @@ import json
 import re
 from pathlib import Path
 
-from engine import kinds
+from engine import contract, kinds
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "tools" / "service_worker.js"
-BUILD_META = re.compile(r'<meta name="hb-build" content="[0-9a-f]*">')
+BUILD_META = re.compile(r'<meta name="' + re.escape(contract.META["build"]) + r'" content="[0-9a-f]*">')
 TITLE = re.compile(r"<title>(.*?)</title>", re.S)
 SHELL_PAGES = ("index.html", "offline.html", "privacy.html")
 # Every tool page (calculators, checklists, the navigator, the exam pages): each kind's precache rule.
@@ -34,7 +34,7 @@ SHELL_FILES = (
     "assets/css/*.css",
     "assets/js/*.js",
     "assets/engine/*",
-    "assets/engine/data/*/*.json",
+    contract.ASSETS["engine_data_dir"] + "*/*.json",
     "assets/vendor/micropython/*",
 ) + kinds.shell_files()
 # Loaded by every page; kept on first use so the precache stays the same size as chapters are added.
@@ -42,6 +42,8 @@ WARM = ("search/search_index.json",)
 # What Material's search worker loads for a language (assets/javascripts/workers/search.*.js).
 SEGMENTERS = {"ja": "tinyseg.js", "hi": "wordcut.js", "th": "wordcut.js"}
 REVISION_CHARS = 16
+# The names the service worker shares with the pages and this step, injected from the contract.
+SW_NAMES = {"caches": contract.CACHES, "swMessages": contract.SW_MESSAGES, "meta": contract.META}
 
 
 def is_tool_page(rel):
@@ -94,7 +96,7 @@ def write(site):
         rel = path.relative_to(site).as_posix()
         digest.update(rel.encode() + b"\0" + (texts[rel].encode() if rel in texts else path.read_bytes()))
     build = digest.hexdigest()[:12]
-    meta = f'<meta name="hb-build" content="{build}">'
+    meta = f'<meta name="{contract.META["build"]}" content="{build}">'
     for rel, text in texts.items():
         pages[rel].write_text(text.replace("<head>", "<head>\n    " + meta, 1), encoding="utf-8")
 
@@ -120,6 +122,7 @@ def write(site):
         worker.replace('"__BUILD__"', json.dumps(build))
         .replace('{ "__SHELL__": "" }', json.dumps(revisions))
         .replace('["__WARM__"]', json.dumps([w for w in WARM if (site / w).is_file()]))
+        .replace('{ "__NAMES__": "" }', json.dumps(SW_NAMES))
     )
     (site / "sw.js").write_text(worker, encoding="utf-8")
     packed += gzip_size(worker.encode())

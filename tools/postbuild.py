@@ -52,7 +52,7 @@ ABSTRACT = re.compile(r'<div class="admonition abstract">')
 SOURCES = re.compile(r'<h2 [^>]*id="sources"')
 HEADING2 = re.compile(r"<h2[ >]")
 ARTICLE_END = re.compile(r"</article>")
-RUNTIME_META = re.compile(r'<meta name="hb-runtime" content="([a-z]+)">')
+RUNTIME_META = re.compile(r'<meta name="' + re.escape(contract.META["runtime"]) + r'" content="([a-z]+)">')
 
 
 class PostBuildError(Exception):

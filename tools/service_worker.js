@@ -1,4 +1,5 @@
-// The handbook's service worker. tools/offline.py fills in BUILD, SHELL and WARM and writes it to site/sw.js.
+// The handbook's service worker. tools/offline.py fills in BUILD, SHELL, WARM and NAMES (the cache,
+// message and meta names of engine/contract.py) and writes it to site/sw.js.
 // One build = one set of caches: the shell (precached on install, every file checked against its
 // hash), pages and large optional files (cached on first use). A new build waits until the reader
 // clicks «新版本可用，点此刷新», so a page never runs with scripts of another build.
@@ -6,9 +7,10 @@ const BUILD = "__BUILD__";
 const SHELL = { "__SHELL__": "" };
 // Files every page loads anyway (the search index): kept when this build takes over, not precached.
 const WARM = ["__WARM__"];
-const SHELL_CACHE = `hb-shell-${BUILD}`;
-const PAGE_CACHE = `hb-pages-${BUILD}`;
-const FILE_CACHE = `hb-files-${BUILD}`;
+const NAMES = { "__NAMES__": "" };
+const SHELL_CACHE = NAMES.caches.shell + BUILD;
+const PAGE_CACHE = NAMES.caches.pages + BUILD;
+const FILE_CACHE = NAMES.caches.files + BUILD;
 const OURS = [SHELL_CACHE, PAGE_CACHE, FILE_CACHE];
 const scope = new URL(self.registration.scope);
 const FALLBACK = new URL("offline.html", scope).href;
@@ -38,10 +40,10 @@ self.addEventListener("install", (event) => {
 
 self.addEventListener("activate", (event) => {
   event.waitUntil((async () => {
-    const names = (await caches.keys()).filter((n) => n.startsWith("hb-") && !OURS.includes(n));
+    const names = (await caches.keys()).filter((n) => n.startsWith(NAMES.caches.prefix) && !OURS.includes(n));
     // Pages and files the reader had kept come back from this build, so old and new never mix.
     const kept = [];
-    for (const name of names.filter((n) => !n.startsWith("hb-shell-"))) {
+    for (const name of names.filter((n) => !n.startsWith(NAMES.caches.shell))) {
       kept.push(...(await (await caches.open(name)).keys()).map((r) => r.url));
     }
     await Promise.all(names.map((n) => caches.delete(n)));
@@ -54,8 +56,8 @@ self.addEventListener("activate", (event) => {
 });
 
 self.addEventListener("message", (event) => {
-  if (event.data === "skip-waiting") self.skipWaiting();
-  else if (event.data === "build" && event.ports[0]) event.ports[0].postMessage(BUILD);
+  if (event.data === NAMES.swMessages.skip_waiting) self.skipWaiting();
+  else if (event.data === NAMES.swMessages.which_build && event.ports[0]) event.ports[0].postMessage(BUILD);
 });
 
 function isPage(url) {
@@ -68,7 +70,7 @@ async function fetchPage(request, cache) {
   const response = await fetch(request, { cache: "no-cache" });
   if (response.ok && response.type === "basic") {
     const text = await response.clone().text();
-    if (text.includes(`<meta name="hb-build" content="${BUILD}">`)) await cache.put(cacheKey(new URL(request.url)), response.clone());
+    if (text.includes(`<meta name="${NAMES.meta.build}" content="${BUILD}">`)) await cache.put(cacheKey(new URL(request.url)), response.clone());
     else self.registration.update().catch(() => null);
   }
   return response;

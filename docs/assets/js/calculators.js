@@ -2,7 +2,7 @@
 // the worker, and draw the texts the engine returns. A number is shown, copied or recorded only
 // when it is the score of what is on the form right now.
 import { call, watch, RUNTIME_NAMES } from "./engine.js";
-import { CONTRACT, sel, read } from "./contract.js";
+import { CONTRACT, sel, read, emptyStore } from "./contract.js";
 import { today, openStore } from "./files.js";
 
 const before = new Map(); // pre-test results per instrument, this tab only (nothing is stored)
@@ -12,7 +12,7 @@ const ACTION = CONTRACT.action;
 // then answers "不是数字" for that item instead of treating it as unanswered.
 const UNREADABLE = "（无法识别的输入）";
 // The navigator's case store: a saved score goes to cases[label].measures (see engine/measures.py).
-const cases = openStore("cases", () => ({ format: CONTRACT.formats.cases, current: CONTRACT.unnamedCase, cases: {} }));
+const cases = openStore("cases", () => emptyStore("cases"));
 const NEW_CASE = ""; // value of the «新建个案…» choice
 let lastLabel = "";
 
@@ -167,10 +167,10 @@ function wireOne(root) {
   watch((engine) => {
     root.dataset.engine = engine.phase; // the status line is shown only while it matters
     const status = field(root, "status");
-    if (engine.phase === "ready") {
+    if (engine.phase === CONTRACT.worker.started) {
       status.textContent = `评分引擎已就绪（${RUNTIME_NAMES[engine.runtime]}，在本机运行，不上传任何数据）。`;
       rescore(); // answers given before the engine was ready are scored now
-    } else if (engine.phase === "failed") {
+    } else if (engine.phase === CONTRACT.worker.broken) {
       status.textContent = `${engine.message}请按下方“评分方法”手工计分。`;
       root.classList.add("hb-calc--manual");
     } else {

@@ -1,13 +1,13 @@
 // Practice checklists and the case navigator: ticks and notes are saved per case, in this browser
 // only; decisions (referral, plan completeness, closure readiness) come from engine/casework.py.
 import { call } from "./engine.js";
-import { CONTRACT, sel, read } from "./contract.js";
+import { CONTRACT, sel, read, emptyStore } from "./contract.js";
 import {
   openStore, storeNotice, today, exportFile, dataControls, askReplace, mergeSummary, checkInPieces, mergePlan, applyPlan,
 } from "./files.js";
 
 const UNNAMED = CONTRACT.unnamedCase;
-const store = openStore("cases", () => ({ format: CONTRACT.formats.cases, current: UNNAMED, cases: {} }));
+const store = openStore("cases", () => emptyStore("cases"));
 
 function caseOf(s) {
   if (!Object.hasOwn(s.cases, s.current)) s.cases[s.current] = { checklists: {} };

@@ -9,7 +9,8 @@ const runtime = self.name;
 const root = new URL("../../", import.meta.url).href;
 const vendor = root + CONTRACT.assets.vendor_dir;
 const { modules: MODULE_DIR, data: DATA_DIR, index: INDEX } = CONTRACT.engineFs;
-// Start-up steps, sent to the page with "ready" (the benchmark reads them there).
+const { started: READY, broken: FAILED, answer: REPLY, needs_spec: NEED } = CONTRACT.worker;
+// Start-up steps, sent to the page with the start message (the benchmark reads them there).
 const mark = (step) => performance.mark("hb-engine-" + step);
 mark("worker");
 
@@ -74,9 +75,9 @@ function epochMarks() {
 }
 
 ready.then(
-  ({ ms }) => self.postMessage({ type: "ready", runtime, ms, marks: epochMarks() }),
+  ({ ms }) => self.postMessage({ type: READY, runtime, ms, marks: epochMarks() }),
   (error) => self.postMessage({
-    type: "failed",
+    type: FAILED,
     internal: String(error && error.message || error),
     message: "评分引擎启动失败：它的文件没有下载完整或已损坏（也可能是浏览器版本过旧）。请刷新页面重试。",
   }),
@@ -86,9 +87,9 @@ async function answer(request) {
   const { py, bridge } = await ready;
   const call = JSON.stringify(request);
   let reply = String(bridge.call(call));
-  // The bridge asks for a spec it has not read yet ({"need": "<kind>/<id>"}): fetch it, ask again.
-  if (reply.startsWith('{"need"')) {
-    const need = JSON.parse(reply).need;
+  // The bridge asks for a spec it has not read yet ({NEED: "<kind>/<id>"}): fetch it, ask again.
+  if (reply.startsWith(`{"${NEED}"`)) {
+    const need = JSON.parse(reply)[NEED];
     let spec;
     try {
       spec = await text(CONTRACT.assets.engine_data_dir + need + ".json");
@@ -110,8 +111,8 @@ let queue = ready.catch(() => {});
 self.onmessage = (event) => {
   const { id, request } = event.data;
   queue = queue.then(() => answer(request)).then(
-    (reply) => self.postMessage({ type: "reply", id, reply }),
-    (error) => self.postMessage({ type: "reply", id, reply: JSON.stringify({
+    (reply) => self.postMessage({ type: REPLY, id, reply }),
+    (error) => self.postMessage({ type: REPLY, id, reply: JSON.stringify({
       error: "评分引擎没有启动，这一步无法完成。请刷新页面重试。",
       internal: String(error && error.message || error),
     }) }),

@@ -1,6 +1,10 @@
 // One Python engine per tab, shared by every calculator, checklist and quiz on every page the
 // reader visits (this module outlives Material's instant navigation).
-const runtime = document.querySelector('meta[name="hb-runtime"]')?.content || "micropython";
+import { CONTRACT } from "./contract.js";
+
+// The worker's messages (CONTRACT.worker); the engine's phase takes the names of the first two.
+const { started: READY, broken: FAILED, answer: REPLY } = CONTRACT.worker;
+const runtime = document.querySelector(`meta[name="${CONTRACT.meta.runtime}"]`)?.content || "micropython";
 const START_TIMEOUT_MS = runtime === "pyodide" ? 120000 : 30000;
 const pending = new Map();
 let worker = null;
@@ -14,15 +18,15 @@ function setState(next) {
 }
 
 function fail(message) {
-  if (state.phase === "failed") return;
-  setState({ phase: "failed", message });
+  if (state.phase === FAILED) return;
+  setState({ phase: FAILED, message });
   pending.forEach(({ reject }) => reject(new Error(message)));
   pending.clear();
 }
 
 /** Start the worker now (idempotent): pages call it as soon as they know they will need it. */
 export function start() {
-  if (worker || state.phase === "failed") return;
+  if (worker || state.phase === FAILED) return;
   if (location.protocol === "file:") {
     fail("从本地文件（file://）打开的页面不能运行评分引擎：请运行随附的本地服务器（python3 tools/serve.py site）或用任何静态网站服务器打开。");
     return;
@@ -37,19 +41,19 @@ export function start() {
   }
   const timer = setTimeout(() => fail("评分引擎启动超时：网络太慢或文件没有下载完整。请刷新页面重试。"), START_TIMEOUT_MS);
   worker.onmessage = ({ data }) => {
-    if (data.type === "ready") {
+    if (data.type === READY) {
       clearTimeout(timer);
-      // The worker's steps on this page's clock, then "ready" as the page sees it.
+      // The worker's steps on this page's clock, then the start as the page sees it.
       for (const [name, epoch] of data.marks || []) {
         performance.mark(name, { startTime: Math.max(0, epoch - performance.timeOrigin) });
       }
       performance.mark("hb-engine-ready");
-      setState({ phase: "ready", ms: data.ms });
-    } else if (data.type === "failed") {
+      setState({ phase: READY, ms: data.ms });
+    } else if (data.type === FAILED) {
       clearTimeout(timer);
       console.warn(data.internal);
       fail(data.message);
-    } else if (data.type === "reply" && pending.has(data.id)) {
+    } else if (data.type === REPLY && pending.has(data.id)) {
       const { resolve, reject } = pending.get(data.id);
       pending.delete(data.id);
       const reply = JSON.parse(data.reply);
@@ -68,7 +72,7 @@ export function start() {
 /** Call a function of engine.bridge; resolves with its result, rejects with a Chinese message. */
 export function call(fn, ...args) {
   start();
-  if (state.phase === "failed") return Promise.reject(new Error(state.message));
+  if (state.phase === FAILED) return Promise.reject(new Error(state.message));
   return new Promise((resolve, reject) => {
     const id = ++sequence;
     pending.set(id, { resolve, reject });

@@ -1,7 +1,7 @@
 // Saving in this browser only, and moving that data in and out as a file the reader controls.
 // Every read of saved data is checked by the engine; anything unreadable is set aside untouched
 // (never overwritten) and the reader is told; every write reports failure instead of throwing.
-import { CONTRACT } from "./contract.js";
+import { CONTRACT, storageKey as keyOf } from "./contract.js";
 import { call } from "./engine.js";
 
 const siteRoot = new URL(window.handbookRoot || new URL("../../", import.meta.url)).pathname;
@@ -9,7 +9,7 @@ const stores = new Map();
 
 /** The localStorage key of a store for this copy of the handbook (its root path is part of it). */
 export function storageKey(name) {
-  return `${CONTRACT.site}:${siteRoot}:${CONTRACT.stores[name]}`;
+  return keyOf(siteRoot, name);
 }
 
 function readRaw(key) {

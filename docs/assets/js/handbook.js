@@ -59,7 +59,7 @@
       button.addEventListener("click", function () {
         button.disabled = true;
         button.textContent = "正在切换到新版本……";
-        worker.postMessage("skip-waiting");
+        contract.then(function (c) { worker.postMessage(c.CONTRACT.swMessages.skip_waiting); });
       });
       document.body.appendChild(region);
     }
@@ -84,8 +84,9 @@
   }
 
   // Privacy page: save every page of the handbook at once, with its download size shown first.
-  function wireSaveAll() {
-    var box = document.querySelector("[data-offline-save]");
+  // `c` is the contract module, or null when it could not be loaded (a page opened as a file).
+  function wireSaveAll(c) {
+    var box = document.querySelector(c ? c.sel("offline_save") : ".hb-offline-save");
     if (!box || box.querySelector("button")) return;
     if (!offline) {
       box.textContent = "离线保存需要通过网址（http 或 https）打开本站，从本地文件打开时不可用。";
@@ -123,14 +124,14 @@
   }
 
   // Offline fallback page: list what this device has saved, by the titles the build recorded.
-  function wireFallback() {
-    var list = document.querySelector("[data-offline-list]");
+  function wireFallback(c) {
+    var list = document.querySelector(c.sel("offline_list"));
     if (!list || list.querySelector("ul")) return;
     var from = new URLSearchParams(location.search).get("from");
-    var retry = document.querySelector("[data-offline-retry]");
+    var retry = document.querySelector(c.sel("offline_retry"));
     if (retry && from && !/^[a-z]+:|^\/\//i.test(from)) retry.href = new URL(from, root).href;
     Promise.all([catalogue(), "caches" in window ? caches.keys() : []]).then(function (results) {
-      var names = results[1].filter(function (n) { return n.indexOf("hb-") === 0; });
+      var names = results[1].filter(function (n) { return n.indexOf(c.CONTRACT.caches.prefix) === 0; });
       return Promise.all(names.map(function (n) { return caches.open(n).then(function (c) { return c.keys(); }); }))
         .then(function (keys) {
           var saved = {};
@@ -182,14 +183,16 @@
 
   function wire() {
     showOfflineReady();
-    wireSaveAll();
-    wireFallback();
     contract.then(function (c) {
+      wireSaveAll(c);
+      wireFallback(c);
       Object.keys(c.CONTRACT.features).forEach(function (name) {
         if (document.querySelector(c.sel(name))) {
           import(new URL(c.CONTRACT.features[name], root).href).then(function (m) { m.wire(document); });
         }
       });
+    }, function () {
+      wireSaveAll(null);
     });
   }
   // Material's instant navigation swaps the page without reloading scripts: re-wire each time.

@@ -2,10 +2,10 @@
 // instrument. Changes and verdicts come from engine/measures.py; this script only draws them.
 // The chart library (uPlot) is loaded here and nowhere else; the table is the chart's text version.
 import { call } from "./engine.js";
-import { CONTRACT, sel, read } from "./contract.js";
+import { CONTRACT, sel, read, emptyStore } from "./contract.js";
 import { openStore, storeNotice } from "./files.js";
 
-const store = openStore("cases", () => ({ format: CONTRACT.formats.cases, current: CONTRACT.unnamedCase, cases: {} }));
+const store = openStore("cases", () => emptyStore("cases"));
 const siteRoot = new URL("../../", import.meta.url);
 const PRINT_WIDTH = 680; // px: the text width of an A4 page with the theme's print margins
 let library = null;

@@ -1,7 +1,7 @@
 // Exam practice: chapter sets, technique drills, the mock exam and the 错题本. Grading and the
 // review schedule are Python (engine/quiz.py) run in the worker; this file renders and stores.
 import { call, start } from "./engine.js";
-import { CONTRACT, sel, read } from "./contract.js";
+import { CONTRACT, sel, read, examSet } from "./contract.js";
 import {
   openStore, storeNotice, today, exportFile, dataControls, askReplace, mergeSummary, checkInPieces, mergePlan, applyPlan,
 } from "./files.js";
@@ -585,7 +585,7 @@ async function wireOne(root) {
   root.dataset.wired = "true";
   const mode = read(root, "quiz");
   try {
-    await loadBank(mode === "practice" ? `set-${read(root, "quiz_set")}.json` : "bank.json");
+    await loadBank(mode === "practice" ? examSet(read(root, "quiz_set")) : CONTRACT.examFiles.bank);
   } catch (error) {
     root.textContent = error.message;
     return;
