@@ -5,17 +5,15 @@ from pathlib import Path
 
 import yaml
 
-try:  # under MkDocs the error stops the build with its message alone, no traceback
-    from mkdocs.exceptions import PluginError as _Stop
-except ImportError:  # the command-line scorer runs with Python and PyYAML only
-    _Stop = Exception
-
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 
 
-class DataFileError(_Stop):
-    """A data file breaks a rule; the message names the file, the entry and the rule."""
+class DataFileError(Exception):
+    """A data file breaks a rule; the message names the file, the entry and the rule.
+
+    Plain Python (the catalog never imports MkDocs): what runs inside a build turns it into MkDocs'
+    PluginError, which stops the build with the message alone (macros/__init__.py, tools/*_pages.py)."""
 
     def __init__(self, path, entry, rule):
         self.path, self.entry, self.rule = Path(path), entry, rule

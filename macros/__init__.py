@@ -1,5 +1,8 @@
 """mkdocs-macros entry point: registers each macro family from its own module."""
 
+from mkdocs.exceptions import PluginError
+
+from catalog.datafiles import DataFileError
 from engine import contract
 from macros import checklists, content, instruments, measures, quiz, search_weights
 
@@ -8,11 +11,14 @@ def define_env(env):
     """Register every macro family; the modules hold the logic. The theme's templates read the
     contract's names from config.extra.hb (overrides/main.html), so they never spell one."""
     env.conf["extra"]["hb"] = {**contract.as_dict(), "needsEngine": contract.NEEDS_ENGINE}
-    content.register(env)
-    checklists.register(env)
-    instruments.register(env)
-    quiz.register(env)
-    measures.register(env)
+    try:
+        content.register(env)
+        checklists.register(env)
+        instruments.register(env)
+        quiz.register(env)
+        measures.register(env)
+    except DataFileError as error:  # the build stops with the message alone, no traceback
+        raise PluginError(str(error)) from None
 
 
 def on_pre_page_macros(env):

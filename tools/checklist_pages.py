@@ -21,6 +21,7 @@ if str(ROOT) not in sys.path:
 from mkdocs.exceptions import PluginError  # noqa: E402  (needs ROOT on the path when run as a script)
 
 from catalog import checklists  # noqa: E402
+from catalog.datafiles import DataFileError  # noqa: E402
 
 SECTION = "practice"
 FOLDER = checklists.PAGES.rstrip("/")
@@ -122,7 +123,11 @@ def generate():
     editor = mkdocs_gen_files.FilesEditor.current()
     docs_dir = editor.config["docs_dir"]
     check_docs(docs_dir)
-    for name, text in pages(checklists.load_all(), docs_dir).items():
+    try:
+        specs = checklists.load_all()
+    except DataFileError as error:  # the build stops with the message alone, no traceback
+        raise PluginError(str(error)) from None
+    for name, text in pages(specs, docs_dir).items():
         with editor.open(name, "w") as handle:
             handle.write(text)
     editor.files.get_file_from_path(f"{SECTION}/{NAV_FILE}").inclusion = InclusionLevel.EXCLUDED

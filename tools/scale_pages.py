@@ -19,6 +19,7 @@ if str(ROOT) not in sys.path:
 from mkdocs.exceptions import PluginError  # noqa: E402  (needs ROOT on the path when run as a script)
 
 from catalog import instruments, pages  # noqa: E402
+from catalog.datafiles import DataFileError  # noqa: E402
 
 FOLDER = pages.SCALES
 INDEX = "index.md"
@@ -74,7 +75,10 @@ def generate():
     from mkdocs.structure.files import InclusionLevel
 
     editor = mkdocs_gen_files.FilesEditor.current()
-    specs = instruments.load_all()
+    try:
+        specs = instruments.load_all()
+    except DataFileError as error:  # the build stops with the message alone, no traceback
+        raise PluginError(str(error)) from None
     check_docs(editor.config["docs_dir"], specs)
     for name, text in pages(specs).items():
         with editor.open(name, "w") as handle:
