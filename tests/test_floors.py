@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 FLOORS = ("engine", "catalog", "macros", "tools")
 # The command-line scorer reads its data through the catalog: it runs in CPython only, never in the
@@ -87,3 +89,26 @@ def test_nothing_is_validated_at_import_time():
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "0", done.stdout
+
+
+def test_a_broken_data_file_stops_the_build_with_its_message_alone(tmp_path, monkeypatch):
+    """The catalog's DataFileError is plain Python; inside a build it becomes MkDocs' PluginError,
+    which MkDocs prints without a traceback."""
+    from mkdocs.exceptions import PluginError
+
+    import macros
+    from catalog import references
+
+    broken = tmp_path / "references.yml"
+    broken.write_text("references:\n  - id: s1\n    text: [unclosed\n", encoding="utf-8")
+    monkeypatch.setattr(references, "REFERENCE_FILE", broken)
+
+    class Env:
+        conf = {"extra": {}}
+
+        @staticmethod
+        def macro(fn):
+            return fn
+
+    with pytest.raises(PluginError, match=r"references\.yml，条目 第 \d+ 行：YAML 格式错误"):
+        macros.define_env(Env)
