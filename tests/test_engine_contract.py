@@ -18,15 +18,21 @@ SOURCE_SUFFIXES = (".py", ".js", ".mjs", ".html", ".css", ".md")
 OWNERS = (ROOT / "engine" / "contract.py", ROOT / "engine" / "kinds.py")
 # Scripts that read the contract: every tool kind's script and the shared ones (engine/kinds.py).
 CONTRACT_READERS = [ROOT / "docs" / script for script in kinds.scripts()]
-HOW_TO_FIX = (
-    "{where} spells the contract name {name!r} ({key}). Every name shared by Python, JavaScript, templates,"
-    " CSS and Markdown is defined once, in engine/contract.py (a tool kind's attributes and script in"
-    " engine/kinds.py). Read it from there instead: Python `from engine import contract` then {python};"
-    ' JavaScript `import {{ CONTRACT }} from "./contract.js"` then {js}; a template {template};'
-    ' Markdown the macro {{{{ attr("<key>") }}}} for an attribute; CSS keys on a class, never on a'
-    " contract attribute. A NEW name: add it to engine/contract.py (or to its kind in engine/kinds.py) and"
-    " to as_dict() if the scripts need it, then use it as above."
-)
+# Said once under the list of violations: what to do about any of them.
+HOW_TO_FIX = """
+Every name shared by Python, JavaScript, templates, CSS and Markdown is defined once, in
+engine/contract.py (a tool kind's attributes and script in engine/kinds.py). For each line above:
+- Python: `from engine import contract`, then the expression shown after "Python".
+- JavaScript: `import { CONTRACT, sel, read } from "./contract.js"`, then the expression shown after
+  "JavaScript" (sel(key) builds a selector for an attribute; handbook.js gets the module from its
+  `contract` promise; the service worker gets its names injected by tools/offline.py as NAMES).
+- A template (overrides/): the same path under config.extra.hb (macros/__init__.py puts the contract there).
+- Markdown: {{ attr("<key>") }} for a contract attribute; otherwise a macro renders the element.
+- CSS: key on a class (contract.CLASSES lists those the macros render), never on a contract attribute.
+- A NEW shared name: add it to engine/contract.py in your own commented block (or to its tool kind in
+  engine/kinds.py), add it to as_dict() if the scripts need it, then read it as above. Comments and
+  prose say what a name is for ("the build-id meta") rather than spelling it.
+"""
 
 
 def source_files():
@@ -111,15 +117,15 @@ def violations():
     found = []
     for path in source_files():
         rel = path.relative_to(ROOT).as_posix()
+        text = path.read_text(encoding="utf-8")
         checks = names + (words if rel.startswith(PROTOCOL_FILES) else [])
-        for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1):
+        # Only the names the file holds somewhere (a plain substring test, fast) are looked for line by line.
+        checks = [check for check in checks if max(check[0].split("{}"), key=len) in text]
+        for number, line in enumerate(text.split("\n"), 1):
             for name, pattern, (key, python, js) in checks:
                 if pattern.search(line):
-                    template = "{{ config.extra.hb." + key.split("[")[0].lower() + " }}"
                     found.append(
-                        HOW_TO_FIX.format(
-                            where=f"{rel}:{number}", name=name, key=key, python=python, js=js, template=template
-                        )
+                        f"{rel}:{number} spells {name!r}, the contract's {key}: Python {python}, JavaScript {js}"
                     )
     return found
 
@@ -127,7 +133,9 @@ def violations():
 def test_no_source_file_spells_a_contract_name():
     """Every Python, JavaScript, template, CSS and Markdown file outside the contract reads the names from it."""
     found = violations()
-    assert not found, f"{len(found)} contract name(s) spelled outside engine/contract.py:\n" + "\n".join(found)
+    assert not found, (
+        f"{len(found)} contract name(s) spelled outside engine/contract.py:\n" + "\n".join(found) + HOW_TO_FIX
+    )
 
 
 def test_the_guard_finds_a_name_spelled_in_any_kind_of_file(tmp_path, monkeypatch):
