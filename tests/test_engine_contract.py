@@ -2,6 +2,7 @@
 
 import json
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -288,3 +289,18 @@ def test_bridge_asks_for_a_spec_once_and_refuses_an_unknown_one(tmp_path, monkey
     for ident in ("gad7", "../index", 7):
         reply = json.loads(bridge.call(json.dumps({"fn": "score", "args": [ident, {}]})))
         assert reply["error"].startswith("未知的编号"), ident
+
+
+def test_scripts_fill_the_same_storage_key_empty_store_and_set_name(tmp_path):
+    """contract.js's helpers give what Python gives: one formula, one empty store, one file-name pattern."""
+    module = tmp_path / "contract.mjs"
+    module.write_text(contract.js_module(), encoding="utf-8")
+    script = (
+        f"import {{ storageKey, emptyStore, examSet }} from {json.dumps(module.as_uri())};\n"
+        'console.log(JSON.stringify([storageKey("/copy/", "cases"), emptyStore("cases"), examSet("casework")]));\n'
+    )
+    done = subprocess.run(["node", "--input-type=module", "-e", script], capture_output=True, text=True, check=True)
+    key, empty, name = json.loads(done.stdout)
+    assert key == contract.storage_key("/copy/", "cases") and key.endswith(":/copy/:" + contract.STORES["cases"])
+    assert empty == contract.EMPTY_STORES["cases"] and empty["cases"] == {}
+    assert name == contract.EXAM_FILES["set"].replace("{}", "casework") != contract.EXAM_FILES["bank"]
