@@ -304,3 +304,13 @@ def test_scripts_fill_the_same_storage_key_empty_store_and_set_name(tmp_path):
     assert key == contract.storage_key("/copy/", "cases") and key.endswith(":/copy/:" + contract.STORES["cases"])
     assert empty == contract.EMPTY_STORES["cases"] and empty["cases"] == {}
     assert name == contract.EXAM_FILES["set"].replace("{}", "casework") != contract.EXAM_FILES["bank"]
+
+
+def test_the_stylesheets_key_on_the_classes_the_macros_render():
+    """CSS never selects on a contract attribute (the guard above); it styles the classes the contract
+    names, and each of them is rendered by a macro next to its attribute."""
+    css = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "docs" / "assets" / "css").glob("*.css"))
+    macros = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "macros").glob("*.py"))
+    for key, name in contract.CLASSES.items():
+        assert name in css, f"contract.CLASSES[{key!r}] = {name!r} is styled nowhere"
+        assert f'CLASSES["{key}"]' in macros or f'C["{key}"]' in macros, f"no macro renders {name!r}"
