@@ -80,6 +80,9 @@ FUNCTIONS = {
     "envelope": ("storage", "envelope", None),
     "measure_record": ("measures", "record", "instruments"),
     "measure_series": ("measures", "series", "instruments"),
+    # Every change to saved data (issue 21): transition(store_name, store, action), see engine/state.py.
+    "transition": ("state", "transition", None),
+    "complete_store": ("state", "complete", None),
 }
 
 

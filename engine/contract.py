@@ -34,7 +34,9 @@ UNNAMED_CASE = "未命名个案"
 # The engine reads free texts (notes) only for digit runs, which digits, spaces and hyphens make up;
 # a long text is sent to it with every run of other characters collapsed to one, which keeps big
 # imports fast (MicroPython's JSON reading is slow on long texts) and gives the same answer.
-TEXT_KEPT = "0123456789 -"
+# Digits: ASCII and full-width (the first TEXT_DIGITS characters); joiners: ASCII and full-width space and hyphen.
+TEXT_KEPT = "0123456789\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19 -\u3000\uff0d"
+TEXT_DIGITS = 20
 TEXT_COLLAPSE_OVER = 64
 
 # Suffix of the per-question key that hides answers in the exam bundles (XOR, then base64).
