@@ -148,11 +148,12 @@ def _save_measure(store, action):
     return [text + shown["band"] + "。现在的当前个案是“" + label + "”。"]
 
 
-def _conflict(store, action, now, said):
-    """The Chinese question when another tab changed this very item since the page drew it, else None."""
+def _conflict(store, action, now, new, said):
+    """The Chinese question when another tab changed this very item since the page drew it to something
+    other than what this page wants now, else None."""
     if action.get("force") or "rev" not in action or action["rev"] == store.get("rev"):
         return None
-    if now == action.get("was"):
+    if now == action.get("was") or now == new:
         return None
     return "另一个标签页刚才" + said + "。要改成本页的内容吗？"
 
@@ -175,7 +176,7 @@ def _tick(store, action):
     now = checks.get(item, False)
     what = "“" + storage._clip(action.get("what") or item) + "”"
     said = "把" + _case_name(label) + "的" + what + ("勾上了" if now else "取消了勾选")
-    conflict = _conflict(store, action, now, said)
+    conflict = _conflict(store, action, now, value, said)
     if conflict:
         return {"conflict": conflict}
     checks[item] = value
@@ -193,7 +194,7 @@ def _note(store, action):
     now = fields.get(field, "")
     what = "“" + storage._clip(action.get("what") or field) + "”"
     conflict = _conflict(
-        store, action, now, "改写了" + _case_name(label) + "的" + what + "：“" + storage._clip(now) + "”"
+        store, action, now, text, "改写了" + _case_name(label) + "的" + what + "：“" + storage._clip(now) + "”"
     )
     if conflict:
         return {"conflict": conflict}
