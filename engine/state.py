@@ -145,7 +145,7 @@ def _save_measure(store, action):
     store["current"] = label
     shown = scoring.shown(spec, scoring.score(spec, entry["answers"]))
     text = "已保存到" + _case_name(label) + "：" + entry["date"] + "，" + shown["label"] + " " + shown["total"]
-    return [text + shown["band"] + "。现在的当前个案是“" + label + "”。"]
+    return [text + shown["band"] + "。"]
 
 
 def _conflict(store, action, now, new, said):
@@ -526,6 +526,35 @@ def _import_plan(store, action):
     return {"plan": plan, "question": question, "risky": risky, "write": False, "messages": []}
 
 
+def _cases_imported(plan, replace, risky):
+    text = "已导入个案进度：" + _plan_summary(plan, replace, "个个案") + "。"
+    if risky:
+        text += "注意：个案 " + "、".join(risky[:5]) + " 的填写内容里有一长串数字，像身份证号或电话号码，请检查并删去。"
+    return text
+
+
+def _import_summary(store, action):
+    """A big case file is imported in pieces (one import_apply each, on the cases it names): the question
+    about its conflicts and the closing message for all pieces together. Nothing is written."""
+    plans = action.get("plans")
+    if not isinstance(plans, list):
+        raise StateError("导入计划无效")
+    total = {"added": [], "conflicts": [], "ignored": 0, "saved": len(store["cases"])}
+    for plan in plans:
+        total["added"] = total["added"] + list(plan.get("added") or [])
+        total["conflicts"] = total["conflicts"] + list(plan.get("conflicts") or [])
+        total["ignored"] += plan.get("ignored") or 0
+    total["saved"] = len(store["cases"]) - len(total["added"]) if action.get("applied") else len(store["cases"])
+    replace = action.get("replace") is True
+    out = {"write": False, "messages": [], "question": ""}
+    if action.get("ask"):
+        if total["conflicts"]:
+            out["question"] = _conflict_question(total, "同名个案")
+    else:
+        out["messages"] = [_cases_imported(total, replace, sorted(action.get("risky") or []))]
+    return out
+
+
 def _merge(saved, incoming, plan, replace):
     for key in plan["added"]:
         saved[key] = incoming[key]
@@ -588,6 +617,7 @@ ACTIONS = {
         "switch_case": _switch_case,
         "rename_case": _rename_case,
         "delete_case": _delete_case,
+        "import_summary": _import_summary,
     },
     "exam": {
         "answer": _answer,

@@ -69,7 +69,7 @@ def test_saving_a_score_makes_its_case_current_for_the_checklists(page, base_url
     box.locator("input[type='text']").fill("内科-A")
     box.locator("input[type='date']").fill("2026-11-20")
     box.get_by_role("button", name="保存到个案").click()
-    expect(box.locator("[role='status']")).to_contain_text("现在的当前个案是“内科-A”")
+    expect(box.locator("[role='status']")).to_contain_text("已保存到个案“内科-A”")
     expect(page.locator("[data-case-chip-label]")).to_have_text("内科-A")
     page.goto(base_url + "practice/checklists/crisis.html")
     root = wired_checklist(page, "crisis")

@@ -12,6 +12,18 @@ const NOTE_PAUSE = 600;
 // The case this page shows: every tick and note is filed under it, never under a case the reader did not
 // see (another tab may have switched the current case; the `storage` event then redraws this page).
 let shownCase = null;
+// Notes typed but not yet sent (input -> {root, timer}): sent before anything that changes the case.
+const pending = new Map();
+
+/** Send every note still waiting for its pause, under the case it was typed for. */
+async function flushNotes() {
+  const waiting = Array.from(pending.entries());
+  pending.clear();
+  for (const [input, { root, timer }] of waiting) {
+    clearTimeout(timer);
+    await note(root, input);
+  }
+}
 
 function stateOf(root) {
   const checks = {};
@@ -76,10 +88,10 @@ async function decide(root) {
 }
 
 /** Send one change (a tick, or a note once typing pauses) to the engine, filed under the shown case. */
-async function send(root, action) {
+async function send(root, action, label = null) {
   shownCase ??= (await store.get()).current;
   try {
-    return await store.dispatch({ ...action, case: shownCase, checklist: read(root, "checklist"), today: today() });
+    return await store.dispatch({ ...action, case: label ?? shownCase, checklist: read(root, "checklist"), today: today() });
   } catch (error) {
     const out = root.querySelector(sel("checklist_result"));
     if (out) out.append(Object.assign(document.createElement("p"), { textContent: `未能保存：${error.message}` }));
@@ -91,13 +103,15 @@ async function tick(root, box) {
   await send(root, { do: "tick", item: read(box, "check"), value: box.checked, was: !box.checked, what: itemText(box) });
 }
 
+/** Send a note under the case it was typed for (the draft says which), even if the page has switched since. */
 async function note(root, input) {
   const field = read(input, "field");
-  const text = input.value;
-  const answer = await send(root, { do: "note", field, text, was: input.dataset.saved || "", what: itemText(input) });
+  const draft = readDraft(draftId(root, field));
+  const text = draft ? draft.text : input.value;
+  const answer = await send(root, { do: "note", field, text, was: input.dataset.saved || "", what: itemText(input) }, draft?.case);
   if (answer.saved) {
-    input.dataset.saved = text;
-    if (input.value === text) clearDraft(draftId(root, field));
+    if (!draft || draft.case === shownCase) input.dataset.saved = text;
+    if (readDraft(draftId(root, field))?.text === text) clearDraft(draftId(root, field));
   }
 }
 
@@ -143,6 +157,7 @@ function caseStore(box, doc) {
     await refreshAll(doc, s);
   };
   const act = async (action) => {
+    await flushNotes();
     try {
       const answer = await store.dispatch(action);
       message.textContent = answer.messages.join("");
@@ -169,15 +184,14 @@ function caseStore(box, doc) {
   panel.append(dataControls({
     label: "个案进度",
     onExport: async (say) => {
+      await flushNotes();
       const answer = await store.dispatch({ do: "export" });
       exportFile(`handbook-cases-${today()}.json`, answer.envelope);
       say("已导出全部个案进度。");
     },
     onImport: async (obj, say) => {
       await checkInPieces("cases", obj, null, say);
-      const plan = await store.dispatch({ do: "import_plan", file: obj });
-      const replace = plan.question ? confirm(plan.question) : false;
-      const answer = await store.dispatch({ do: "import_apply", file: obj, replace });
+      const answer = await store.importCases(obj, { say });
       say(answer.messages.join("") + (answer.saved ? "" : "（未能保存到本机，见上方提示。）"));
     },
     onClear: async (say) => {
@@ -199,7 +213,6 @@ export function wire(doc) {
     root.dataset.wired = "true";
     const result = root.querySelector(sel("checklist_result"));
     if (result) result.textContent = "正在启动判断引擎……";
-    const timers = new Map();
     // The decision is drawn from the form itself, whether or not saving works.
     root.addEventListener("change", (event) => {
       decide(root);
@@ -207,7 +220,8 @@ export function wire(doc) {
       if (box) tick(root, box);
       const input = event.target.closest(sel("field"));
       if (input) {
-        clearTimeout(timers.get(input));
+        clearTimeout(pending.get(input)?.timer);
+        pending.delete(input);
         note(root, input);
       }
     });
@@ -217,8 +231,12 @@ export function wire(doc) {
       decide(root);
       // Kept at once as a draft of the shown case (Back, a link out or a reload keep it), saved on a pause.
       writeDraft(draftId(root, read(input, "field")), { case: shownCase, text: input.value });
-      clearTimeout(timers.get(input));
-      timers.set(input, setTimeout(() => note(root, input), NOTE_PAUSE));
+      clearTimeout(pending.get(input)?.timer);
+      const timer = setTimeout(() => {
+        pending.delete(input);
+        note(root, input);
+      }, NOTE_PAUSE);
+      pending.set(input, { root, timer });
     });
   }
   // Another tab (or the chip) switched case or changed a tick: draw what is stored now.

@@ -210,17 +210,20 @@ class Store {
    * conflict with another tab (default: confirm). Resolves with the engine's answer plus `saved`.
    */
   async dispatch(action, { ask = (text) => window.confirm(text) } = {}) {
+    if (action.do === "export") return this.exportEnvelope();
     const base = this.seen;
     for (let attempt = 0; attempt < RETRIES; attempt++) {
       const latest = await this.read();
       const raw = this.raw;
-      const answer = await call("transition", this.name, latest, { ...action, rev: base });
+      const { sent, stubs } = slim(this.name, latest, action);
+      const answer = await call("transition", this.name, sent, { ...action, rev: base });
       if (answer.conflict) {
         if (ask(answer.conflict)) return this.dispatch({ ...action, force: true }, { ask });
         this.notify("elsewhere");
         return { ...answer, saved: false };
       }
       if (!answer.write) return { ...answer, saved: true };
+      for (const label of stubs) if (Object.hasOwn(answer.store.cases, label)) answer.store.cases[label] = latest.cases[label];
       // Another tab wrote while the engine was working: apply the action to that newer store instead.
       if (readRaw(this.key).raw !== raw && readRaw(this.key).raw !== null) continue;
       if (this.blocked) {
@@ -307,6 +310,92 @@ export async function checkInPieces(kind, value, store, progress = () => {}) {
   }
   return risky;
 }
+
+/**
+ * What the engine is sent for a case-store action: an action changes only the cases it names (`case`,
+ * `to`), so every other case goes as an empty stand-in (a store can hold megabytes of notes, and
+ * MicroPython's JSON handling is slow on them) and is put back, unchanged, into the store that comes back.
+ */
+function slim(name, value, action) {
+  const stubs = [];
+  if (name !== "cases" || action.do === "import_plan" || action.do === "import_apply") return { sent: value, stubs };
+  const cases = {};
+  for (const [label, entry] of Object.entries(value.cases)) {
+    if (label === action.case || label === action.to) cases[label] = entry;
+    else {
+      cases[label] = { checklists: {} };
+      stubs.push(label);
+    }
+  }
+  return { sent: { ...value, cases }, stubs };
+}
+
+/**
+ * Import a case file in pieces (see checkInPieces): each piece is merged by the engine on the saved cases it
+ * names; the reader is asked once about all conflicts; the pieces' cases are written together.
+ */
+Store.prototype.importCases = async function importCases(file, { ask = (text) => window.confirm(text), say = () => {} } = {}) {
+  const latest = await this.get();
+  const incoming = file.data.cases || {};
+  const pieces = [];
+  let piece = {};
+  let size = 0;
+  for (const [label, entry] of Object.entries(incoming)) {
+    piece[label] = entry;
+    size += JSON.stringify(entry).length + label.length;
+    if (size > PIECE) {
+      pieces.push(piece);
+      piece = {};
+      size = 0;
+    }
+  }
+  if (size || !pieces.length) pieces.push(piece);
+  const merge = async (replace, only = null) => {
+    const out = [];
+    for (const [index, part] of pieces.entries()) {
+      const labels = Object.keys(part).filter((label) => !only || only.has(label));
+      if (only && !labels.length) continue;
+      if (pieces.length > 4) say(`正在导入……${Math.round((100 * index) / pieces.length)}%`);
+      const saved = Object.fromEntries(labels.filter((l) => Object.hasOwn(latest.cases, l)).map((l) => [l, latest.cases[l]]));
+      const data = Object.fromEntries(labels.map((l) => [l, part[l]]));
+      const store = { ...latest, cases: saved };
+      out.push(await call("transition", this.name, store, { do: "import_apply", replace, file: { ...file, data: { cases: data } } }));
+    }
+    return out;
+  };
+  let answers = await merge(false);
+  const plans = answers.map((a) => a.plan.cases);
+  const risky = answers.flatMap((a) => a.risky);
+  const question = await call("transition", this.name, latest, { do: "import_summary", plans, ask: true });
+  const replace = Boolean(question.question) && ask(question.question);
+  if (replace) answers = answers.concat(await merge(true, new Set(plans.flatMap((p) => p.conflicts))));
+  const cases = { ...latest.cases };
+  for (const answer of answers) Object.assign(cases, answer.store.cases);
+  const next = { ...latest, cases, rev: (latest.rev || 0) + 1 };
+  const summary = await call("transition", this.name, next, { do: "import_summary", plans, replace, risky, applied: true });
+  if (this.readRaw() !== this.raw) return { messages: ["另一个标签页刚改动了个案进度，这次导入没有保存。请再导入一次。"], saved: false };
+  const saved = this.write(next);
+  this.notify("here");
+  return { ...summary, saved };
+};
+
+Store.prototype.readRaw = function current() {
+  return readRaw(this.key).raw;
+};
+
+/**
+ * The export envelope: the engine decides its shape from the store without its lists' contents (a store
+ * can hold megabytes of notes, and MicroPython's JSON handling is slow on them); the lists it names in
+ * `data` are then filled with the stored content.
+ */
+Store.prototype.exportEnvelope = async function exportEnvelope() {
+  const value = await this.get();
+  const head = {};
+  for (const [key, item] of Object.entries(value)) head[key] = item && typeof item === "object" ? (Array.isArray(item) ? [] : {}) : item;
+  const answer = await call("transition", this.name, head, { do: "export" });
+  for (const key of Object.keys(answer.envelope.data)) answer.envelope.data[key] = value[key];
+  return { ...answer, saved: true };
+};
 
 function emptyStore(name) {
   const base = { format: CONTRACT.formats[CONTRACT.storeKinds[name]], rev: 0 };
