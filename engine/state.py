@@ -570,13 +570,8 @@ def _import_apply(store, action):
     plan = import_plan(action["_store"], store, data, action.get("known"))
     if action["_store"] == "cases":
         _merge(store["cases"], data.get("cases") or {}, plan["cases"], replace)
-        text = "已导入个案进度：" + _plan_summary(plan["cases"], replace, "个个案") + "。"
         risky = storage.private_notes(data)
-        if risky:
-            text += (
-                "注意：个案 " + "、".join(risky[:5]) + " 的填写内容里有一长串数字，像身份证号或电话号码，请检查并删去。"
-            )
-        return [text]
+        return {"messages": [_cases_imported(plan["cases"], replace, risky)], "plan": plan, "risky": risky}
     _merge(store["notebook"], data.get("notebook") or {}, plan["notebook"], replace)
     _merge(store["answers"], data.get("answers") or {}, plan["answers"], replace)
     for paper in data.get("exams") or []:

@@ -3,7 +3,7 @@
 import { call } from "./engine.js";
 import { CONTRACT, sel, read } from "./contract.js";
 import { storeNotice, today, exportFile, dataControls, checkInPieces } from "./files.js";
-import { openStore, readDraft, writeDraft, clearDraft } from "./store.js";
+import { openStore, readDraft, writeDraft, clearDraft, shortened } from "./store.js";
 import { caseChip } from "./casechip.js";
 
 const store = openStore("cases");
@@ -12,17 +12,26 @@ const NOTE_PAUSE = 600;
 // The case this page shows: every tick and note is filed under it, never under a case the reader did not
 // see (another tab may have switched the current case; the `storage` event then redraws this page).
 let shownCase = null;
-// Notes typed but not yet sent (input -> {root, timer}): sent before anything that changes the case.
+// Notes typed but not yet sent (input -> {root, timer}), and notes being sent: both are finished before
+// anything that switches the case or exports.
 const pending = new Map();
+const sending = new Set();
 
-/** Send every note still waiting for its pause, under the case it was typed for. */
+function sendNote(root, input) {
+  const done = note(root, input).finally(() => sending.delete(done));
+  sending.add(done);
+  return done;
+}
+
+/** Send every note still waiting for its pause, under the case it was typed for, and wait for all. */
 async function flushNotes() {
   const waiting = Array.from(pending.entries());
   pending.clear();
   for (const [input, { root, timer }] of waiting) {
     clearTimeout(timer);
-    await note(root, input);
+    sendNote(root, input);
   }
+  await Promise.all(Array.from(sending));
 }
 
 function stateOf(root) {
@@ -56,7 +65,9 @@ function itemText(el) {
 async function decide(root) {
   const out = root.querySelector(sel("checklist_result"));
   if (!out || !read(root, "decision")) return;
-  const state = stateOf(root);
+  // Long notes go with the characters the engine does not read collapsed (see TEXT_KEPT in the contract):
+  // a very long note must not hold up the engine for every other call.
+  const state = shortened(stateOf(root));
   try {
     const verdict = await call("checklist", read(root, "checklist"), state);
     // Pinned over the page, the verdict is one line ("缺 7 项：…") that opens on demand.
@@ -222,7 +233,7 @@ export function wire(doc) {
       if (input) {
         clearTimeout(pending.get(input)?.timer);
         pending.delete(input);
-        note(root, input);
+        sendNote(root, input);
       }
     });
     root.addEventListener("input", (event) => {
@@ -234,7 +245,7 @@ export function wire(doc) {
       clearTimeout(pending.get(input)?.timer);
       const timer = setTimeout(() => {
         pending.delete(input);
-        note(root, input);
+        sendNote(root, input);
       }, NOTE_PAUSE);
       pending.set(input, { root, timer });
     });

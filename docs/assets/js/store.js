@@ -255,7 +255,7 @@ function shortText(text) {
   return text.length > LONG ? `${text.slice(0, LONG / 2)} … ${text.slice(-LONG / 2)}` : text;
 }
 
-function shortened(value) {
+export function shortened(value) {
   if (typeof value === "string") return value.length > CONTRACT.textCollapseOver ? value.replace(OTHER_RUNS, "·") : value;
   if (Array.isArray(value)) return value.map(shortened);
   if (value && typeof value === "object") {
