@@ -36,7 +36,9 @@ UNNAMED_CASE = "未命名个案"
 # The engine reads free texts (notes) only for digit runs, which digits, spaces and hyphens make up;
 # a long text is sent to it with every run of other characters collapsed to one, which keeps big
 # imports fast (MicroPython's JSON reading is slow on long texts) and gives the same answer.
-TEXT_KEPT = "0123456789 -"
+# Digits: ASCII and full-width (the first TEXT_DIGITS characters); joiners: ASCII and full-width space and hyphen.
+TEXT_KEPT = "0123456789\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19 -\u3000\uff0d"
+TEXT_DIGITS = 20
 TEXT_COLLAPSE_OVER = 64
 
 # Suffix of the per-question key that hides answers in the exam bundles (XOR, then base64).
@@ -123,6 +125,7 @@ def as_dict():
         "examFiles": EXAM_FILES,
         "keyFormat": KEY_FORMAT,
         "emptyStores": EMPTY_STORES,
+        "draftPrefix": DRAFT_PREFIX,
     }
 
 
@@ -135,6 +138,10 @@ export function sel(name, value) {
 /** The localStorage key of `store` for the copy of the site served under `root` (KEY_FORMAT). */
 export function storageKey(root, store) {
   return CONTRACT.keyFormat.replace("{root}", root).replace("{store}", CONTRACT.stores[store]);
+}
+/** The sessionStorage key of the draft of form `id` for the copy of the site served under `root`. */
+export function draftKey(root, id) {
+  return CONTRACT.keyFormat.replace("{root}", root).replace("{store}", CONTRACT.draftPrefix + id);
 }
 /** A new, empty store of the given name. */
 export function emptyStore(name) {
@@ -192,8 +199,27 @@ SW_MESSAGES = {"skip_waiting": "skip-waiting", "which_build": "build"}
 EXAM_FILES = {"bank": "bank.json", "set": "set-{}.json", "drills": "set-drills.json"}
 # The storage key's formula (storage_key() above and storageKey() in contract.js both fill it in).
 KEY_FORMAT = SITE + ":{root}:{store}"
+# A form's unsaved answers are kept under KEY_FORMAT with this prefix + the form's id as the store
+# (sessionStorage: gone with the tab).
+DRAFT_PREFIX = "draft:"
 # A new, empty store of each kind (the scripts open a store with a copy of it).
-EMPTY_STORES = {"cases": {"format": FORMATS["cases"], "current": UNNAMED_CASE, "cases": {}}}
+# Each store's collections and what an empty one holds (engine/state.py completes a store missing one).
+STORE_COLLECTIONS = {
+    "cases": (("cases", {}),),
+    "exam": (("answers", {}), ("notebook", {}), ("exams", []), ("practice", {}), ("mock", None)),
+}
+
+
+def _empty_store(name):
+    out = {"format": FORMATS[STORE_KINDS[name]], "rev": 0}
+    if name == "cases":
+        out["current"] = UNNAMED_CASE
+    for collection, blank in STORE_COLLECTIONS[name]:
+        out[collection] = blank
+    return out
+
+
+EMPTY_STORES = {"cases": _empty_store("cases"), "exam": _empty_store("exam")}
 # Classes the stylesheet keys on (it never selects on a contract attribute, which belongs to the
 # scripts): the macros render each next to its attribute. A result slot's class is RESULT_SLOT + its
 # RESULT value (e.g. hb-calc__slot--error).

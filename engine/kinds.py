@@ -160,6 +160,9 @@ KINDS = {
             "private_notes": ("storage", "private_notes"),
             "check_part": ("storage", "check_part"),
             "envelope": ("storage", "envelope"),
+            # Every change to saved data (issue 21): transition(store_name, store, action), see engine/state.py.
+            "transition": ("state", "transition"),
+            "complete_store": ("state", "complete"),
         },
         "bundle": None,
         "attrs": {},

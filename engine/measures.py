@@ -65,6 +65,54 @@ def record(spec, answers, date):
     }
 
 
+def _case_name(label):
+    return "个案“" + (label if len(label) <= 24 else label[:24] + "…") + "”"
+
+
+def check(spec, entry, label, today=None):
+    """Refuse a measure no instrument could give: the message names the case, the date and the field."""
+    date = entry.get("date")
+    where = _case_name(label) + " " + str(date)[:10] + " 的 " + spec["names"]["abbr"]
+    try:
+        day = dates.day_number(date)
+    except (ValueError, TypeError):
+        raise MeasureError(_case_name(label) + " 的 " + spec["names"]["abbr"] + " 测量日期无效：" + str(date)[:24])
+    if today is not None and day > dates.day_number(today):
+        raise MeasureError(where + " 测量日期晚于今天（" + today + "），不能保存")
+    total = entry.get("total")
+    if not instruments.is_number(total):
+        raise MeasureError(where + " 总分无效")
+    scale = 10 ** instruments.decimals(spec)
+    low, high = instruments.score_range(spec)
+    units = instruments.to_units(total, scale)
+    if units < low or units > high:
+        raise MeasureError(
+            where
+            + " 总分 "
+            + scoring._number_text(total, scale)
+            + " 超出量表范围（"
+            + scoring._number_text(low / scale, scale)
+            + "–"
+            + scoring._number_text(high / scale, scale)
+            + "）"
+        )
+    answers = entry.get("answers")
+    if entry.get("version") == spec["version"] and isinstance(answers, dict):
+        try:
+            result = scoring.score(spec, answers)
+        except EngineError as problem:
+            raise MeasureError(where + " 保存的作答无效：" + str(problem))
+        if result["complete"] and instruments.to_units(result["total"], scale) != units:
+            raise MeasureError(
+                where
+                + " 总分 "
+                + scoring._number_text(total, scale)
+                + " 与保存的作答不符（按作答应为 "
+                + scoring._number_text(result["total"], scale)
+                + "）"
+            )
+
+
 def _bands(spec, low, high):
     """Bands with the edges to shade: halfway between one band's top and the next one's bottom."""
     bands = spec.get("bands") or []
@@ -194,11 +242,14 @@ def _summary(spec, first, last, previous, threshold):
     return text + "与基线相比的变化未达到阈值，不能认为有临床意义的变化。"
 
 
-def series(spec, entries, threshold=None):
+def series(spec, entries, threshold=None, label=None):
     """Everything the measurement view draws for one instrument of one case.
 
     entries: saved records of this instrument (any order; same-day records keep their saved order).
     threshold: {"change": points, "kind": text, ...} from data/thresholds.yml, or None.
+    label: the case's label; when given, a stored entry no instrument could give (a total outside the
+    range, one that does not match its answers) is refused naming the case, its date and the field,
+    instead of being drawn as a change.
     """
     if not isinstance(entries, list) or not entries:
         raise MeasureError("这个个案还没有保存过这一量表的测量")
@@ -212,6 +263,8 @@ def series(spec, entries, threshold=None):
         entry = entries[position]
         if not isinstance(entry, dict) or entry.get("instrument") != spec["id"]:
             raise MeasureError("测量记录与量表不符")
+        if label is not None:
+            check(spec, entry, label)
         ordered.append((dates.day_number(entry["date"]), position, entry))
     ordered.sort(key=lambda item: (item[0], item[1]))
     points = [_point(spec, item[2], scale) for item in ordered]

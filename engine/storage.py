@@ -13,8 +13,9 @@ FORMATS = contract.FORMATS
 KIND_NAMES = contract.KIND_NAMES
 # Keys that would change an object's prototype in the browser instead of becoming an entry.
 FORBIDDEN_KEYS = ("__proto__", "constructor", "prototype")
-_DIGITS = "0123456789"
-_JOINERS = contract.TEXT_KEPT[len(_DIGITS) :]
+# Full-width digits (what a Chinese keyboard gives in full-width mode) count as digits for the ID-number rule.
+_DIGITS = contract.TEXT_KEPT[: contract.TEXT_DIGITS]
+_JOINERS = contract.TEXT_KEPT[contract.TEXT_DIGITS :]
 
 
 class StorageError(EngineError):
@@ -138,6 +139,8 @@ def check_store(store, value):
 def _stored(kind, value):
     _mapping(value, "保存的数据")
     _version(value.get("format"), kind, "这些数据")
+    if "rev" in value:
+        _count(value["rev"], "这些数据的修改次数")
     (_exam if kind == "exam-progress" else _cases)(value)
     if (
         kind == "cases"

@@ -12,6 +12,20 @@ A golden file (tests/golden/*.yml for the instruments, tests/golden/decisions/*.
                          # as a number is its index)
         error: "…"       # or: a part of the Chinese message the engine must answer with
 
+A transition file (tests/golden/transitions/*.yml, engine/state.py) names its store and, per case:
+
+    store: cases          # or exam
+    cases:
+      - name: …
+        source: …         # the rule the case shows (the issue's scenario, a published range)
+        before: {...}     # the stored value (null: nothing saved yet)
+        action: {...}     # what the page sends
+        after: {...}      # the whole new store, compared exactly
+        messages: [...]   # the Chinese messages, compared exactly
+        conflict: "…"     # or: a part of the question the page asks (nothing is written)
+        result: {...}     # optional: parts of the other answers (result, plan, clock, envelope)
+        error: "…"        # or: a part of the refusal
+
 The CPython walker (test_engine_golden.py) and the browser walker (test_calculators_browser.py) both
 turn each case into the same bridge request and judge the reply with check().
 """
@@ -35,6 +49,22 @@ def cases():
             args = case["args"] if "args" in case else [case["answers"]]
             request = {"fn": fn, "args": ([ident] if ident else []) + list(args)}
             out.append((f"{path.relative_to(GOLDEN)}「{case['name']}」", request, case))
+    return out + transition_cases()
+
+
+def transition_cases():
+    """[(where, request, case)] for every case of tests/golden/transitions/*.yml, as expect/error cases."""
+    out = []
+    for path in sorted(GOLDEN.glob("transitions/*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for case in data["cases"]:
+            request = {"fn": "transition", "args": [data["store"], case["before"], case["action"]]}
+            judged = {"exact": True, **case}
+            if "error" not in case:
+                judged["expect"] = {"messages": case.get("messages", []), **case.get("result", {})}
+                if "conflict" in case:
+                    judged["expect"]["write"] = False
+            out.append((f"{path.relative_to(GOLDEN)}「{case['name']}」", request, judged))
     return out
 
 
@@ -68,3 +98,26 @@ def check(where, case, reply):
     else:
         assert "ok" in reply, f"{where}：{reply}"
         assert _matches(case["expect"], reply["ok"]), f"{where}：期望 {case['expect']}，实际 {reply['ok']}"
+    if case.get("exact") and "error" not in case:
+        _check_transition(where, case, reply["ok"])
+
+
+def _check_transition(where, case, answer):
+    """A transition's new store and messages are compared whole: nothing may change that the case does not say."""
+    assert answer["messages"] == case.get("messages", []), f"{where}：消息 {answer['messages']}"
+    if "conflict" in case:
+        assert case["conflict"] in answer["conflict"], f"{where}：{answer.get('conflict')}"
+        assert answer["store"] == case["before"], f"{where}：冲突时不应改动"
+        return
+    assert "conflict" not in answer, f"{where}：{answer['conflict']}"
+    assert _matches(case["after"], answer["store"]) and _same_keys(case["after"], answer["store"]), (
+        f"{where}：期望 {case['after']}，实际 {answer['store']}"
+    )
+
+
+def _same_keys(expected, actual):
+    if isinstance(expected, dict):
+        return set(expected) == set(actual) and all(_same_keys(v, actual[k]) for k, v in expected.items())
+    if isinstance(expected, list):
+        return all(_same_keys(e, a) for e, a in zip(expected, actual, strict=True))
+    return True

@@ -183,6 +183,6 @@ def test_a_damaged_saved_measure_is_set_aside_not_overwritten(page, base_url):
     expect(page.locator(".hb-measures .hb-data__notice")).to_contain_text("第 1 条测量记录的总分无效")
     expect(page.locator(".hb-measures__status")).to_contain_text("本机还没有保存过测量记录")
     page.wait_for_function(
-        "(raw) => Object.keys(localStorage).some((k) => k.endsWith(':quarantine') && localStorage.getItem(k) === raw)",
+        "(raw) => Object.keys(localStorage).some((k) => k.includes(':quarantine') && localStorage.getItem(k) === raw)",
         arg=raw,
     )

@@ -2,8 +2,10 @@
 // the worker, and draw the texts the engine returns. A number is shown, copied or recorded only
 // when it is the score of what is on the form right now.
 import { call, watch, RUNTIME_NAMES } from "./engine.js";
-import { CONTRACT, sel, read, emptyStore } from "./contract.js";
-import { today, openStore } from "./files.js";
+import { CONTRACT, sel, read } from "./contract.js";
+import { today, storeNotice } from "./files.js";
+import { openStore, readDraft, writeDraft, clearDraft } from "./store.js";
+import { caseChip } from "./casechip.js";
 
 const before = new Map(); // pre-test results per instrument, this tab only (nothing is stored)
 const RESULT = CONTRACT.result;
@@ -11,10 +13,10 @@ const ACTION = CONTRACT.action;
 // What a number box holds when the browser could not read the typed text as a number: the engine
 // then answers "不是数字" for that item instead of treating it as unanswered.
 const UNREADABLE = "（无法识别的输入）";
-// The navigator's case store: a saved score goes to cases[label].measures (see engine/measures.py).
-const cases = openStore("cases", () => emptyStore("cases"));
+// The navigator's case store: a saved score goes to cases[label].measures (engine/state.py save_measure),
+// and the case it is saved to becomes the current case of every tool.
+const cases = openStore("cases");
 const NEW_CASE = ""; // value of the «新建个案…» choice
-let lastLabel = "";
 
 window.calculators = {
   /** Test contract: score(id, answers) → Promise of the engine's result object. */
@@ -42,6 +44,19 @@ function answersOf(root) {
     }
   }
   return answers;
+}
+
+/** The form's own state for a draft: every input's checked state or value, by position. */
+function formState(form) {
+  return Array.from(form.elements, (el) => (el.type === "radio" || el.type === "checkbox" ? el.checked : el.value));
+}
+
+function restoreForm(form, saved) {
+  Array.from(form.elements).forEach((el, i) => {
+    if (i >= saved.length) return;
+    if (el.type === "radio" || el.type === "checkbox") el.checked = saved[i] === true;
+    else if (typeof saved[i] === "string" && el.type !== "file" && el.type !== "button") el.value = saved[i];
+  });
 }
 
 /** The problem-list categories ticked (DT), or null on a calculator that has no problem list. */
@@ -144,17 +159,26 @@ function wireOne(root) {
     }
   }
 
+  // The form's answers are kept as a draft until 清空 or 保存 (Back, links out and reload keep them).
+  const draftId = `calc:${id}`;
+  const keepDraft = () => { if (form) writeDraft(draftId, formState(form)); };
+
   /** Empty the form; a scoring still under way for the old answers is not drawn. */
   function reset() {
     latest++;
     form.reset();
+    clearDraft(draftId);
     clearResult(root);
   }
 
+  const draft = readDraft(draftId);
+  if (form && Array.isArray(draft)) restoreForm(form, draft);
   root.addEventListener("input", rescore);
   root.addEventListener("change", rescore);
+  root.addEventListener("input", keepDraft);
+  root.addEventListener("change", keepDraft);
   form?.addEventListener("submit", (e) => e.preventDefault());
-  wireSave(root, id, current);
+  wireSave(root, id, current, () => clearDraft(draftId));
 
   // Score entry: a whole value moves on to the next box, so each item costs one key press.
   root.addEventListener("input", (event) => {
@@ -167,10 +191,10 @@ function wireOne(root) {
   watch((engine) => {
     root.dataset.engine = engine.phase; // the status line is shown only while it matters
     const status = field(root, "status");
-    if (engine.phase === CONTRACT.worker.started) {
+    if (engine.phase === "ready") {
       status.textContent = `评分引擎已就绪（${RUNTIME_NAMES[engine.runtime]}，在本机运行，不上传任何数据）。`;
       rescore(); // answers given before the engine was ready are scored now
-    } else if (engine.phase === CONTRACT.worker.broken) {
+    } else if (engine.phase === "failed") {
       status.textContent = `${engine.message}请按下方“评分方法”手工计分。`;
       root.classList.add("hb-calc--manual");
     } else {
@@ -205,8 +229,9 @@ function wireOne(root) {
           field(root, "error").textContent = "还没有可复制的结果。";
           return;
         }
-        // The engine reads the answers themselves: the line names each flagged item's value.
-        await copyText(await call("summary_line", id, answers, today(), problemsOf(root)));
+        // The engine reads the answers themselves: the line names each flagged item's value; the date is the
+        // measure's date as given under «保存到个案» (a score saved for 2026-11-20 is copied with that date).
+        await copyText(await call("summary_line", id, answers, measureDate(root), problemsOf(root)));
       } catch (error) {
         field(root, "error").textContent = error.message;
         return;
@@ -217,31 +242,20 @@ function wireOne(root) {
   });
 }
 
-/** Add one saved measure to a case; on a refused write the store is left as it was and false is returned. */
-async function storeMeasure(label, entry) {
-  const s = await cases.get();
-  const created = !Object.hasOwn(s.cases, label);
-  if (created) s.cases[label] = { checklists: {} };
-  const c = s.cases[label];
-  const { updated } = c;
-  (c[CONTRACT.measures] ||= []).push(entry);
-  c.updated = today();
-  if (cases.save(s)) return true;
-  c[CONTRACT.measures].pop();
-  if (!c[CONTRACT.measures].length) delete c[CONTRACT.measures];
-  if (updated === undefined) delete c.updated;
-  else c.updated = updated;
-  if (created) delete s.cases[label];
-  return false;
+/** The date of the measure on the form: the one given for saving, else today. */
+function measureDate(root) {
+  const date = root.querySelector(`${sel("measure_save")} input[type="date"]`);
+  return date?.value || today();
 }
 
+/** The saved cases, the current one chosen (the case chip names the same one). */
 async function fillCases(select) {
   let s = { cases: {}, current: "" };
   try {
     s = await cases.get();
   } catch { /* unreadable storage: only a new case can be typed */ }
   const labels = Object.keys(s.cases).sort();
-  const chosen = labels.includes(lastLabel) ? lastLabel : s.current;
+  const chosen = s.current;
   select.replaceChildren(
     ...labels.map((label) => new Option(label, label, false, label === chosen)),
     new Option("新建个案…", NEW_CASE, false, !labels.includes(chosen)),
@@ -249,9 +263,11 @@ async function fillCases(select) {
 }
 
 /** «保存到个案»: below the form; the score shown above never depends on whether saving works. */
-function wireSave(root, id, current) {
+function wireSave(root, id, current, saved) {
   const box = root.querySelector(sel("measure_save"));
   if (!box) return;
+  // What was set aside or could not be saved is said here, next to the button that saves.
+  box.prepend(storeNotice(cases));
   const select = box.querySelector("select");
   const label = box.querySelector('input[type="text"]');
   const date = box.querySelector('input[type="date"]');
@@ -264,8 +280,10 @@ function wireSave(root, id, current) {
   // These fields are not answers: they must not rescore the form.
   for (const type of ["input", "change"]) box.addEventListener(type, (event) => event.stopPropagation());
   select.addEventListener("change", showNew);
-  date.value = today();
-  fillCases(select).then(showNew);
+  if (!date.value) date.value = today();
+  const refill = () => { if (box.isConnected) fillCases(select).then(showNew); };
+  refill();
+  cases.follow(refill);
   box.querySelector("button").addEventListener("click", async () => {
     message.textContent = "";
     const answers = answersOf(root);
@@ -289,19 +307,17 @@ function wireSave(root, id, current) {
         return;
       }
     }
-    let entry;
+    let answer;
     try {
-      entry = await call("measure_record", id, answers, date.value);
+      answer = await cases.dispatch({ do: "save_measure", case: name, instrument: id, answers, date: date.value, today: today() });
     } catch (error) {
       message.textContent = error.message;
       return;
     }
-    if (await storeMeasure(name, entry).catch(() => false)) {
-      lastLabel = name;
+    if (answer.saved) {
       label.value = "";
-      await fillCases(select);
-      showNew();
-      message.textContent = `已保存到个案“${name}”：${entry.date}，${view.shown.label} ${view.shown.total}${view.shown.band}。`;
+      saved();
+      message.textContent = answer.messages.join("");
     } else {
       const why = cases.unsaved || (cases.blocked
         ? "本机有一份无法读取的个案记录，为了不覆盖它，暂不保存新记录（请到个案流程导航处理）"
@@ -325,5 +341,7 @@ async function copyText(text) {
 }
 
 export function wire(doc) {
-  doc.querySelectorAll(sel("instrument")).forEach(wireOne);
+  const roots = doc.querySelectorAll(sel("instrument"));
+  roots.forEach(wireOne);
+  if (roots.length) caseChip(doc);
 }

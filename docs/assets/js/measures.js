@@ -2,10 +2,12 @@
 // instrument. Changes and verdicts come from engine/measures.py; this script only draws them.
 // The chart library (uPlot) is loaded here and nowhere else; the table is the chart's text version.
 import { call } from "./engine.js";
-import { CONTRACT, sel, read, emptyStore } from "./contract.js";
-import { openStore, storeNotice } from "./files.js";
+import { CONTRACT, sel, read } from "./contract.js";
+import { storeNotice } from "./files.js";
+import { openStore } from "./store.js";
+import { caseChip } from "./casechip.js";
 
-const store = openStore("cases", () => emptyStore("cases"));
+const store = openStore("cases");
 const siteRoot = new URL("../../", import.meta.url);
 const PRINT_WIDTH = 680; // px: the text width of an A4 page with the theme's print margins
 let library = null;
@@ -201,7 +203,8 @@ async function draw(root, label) {
   const parts = [];
   for (const [id, list] of byInstrument) {
     try {
-      parts.push(section(await call("measure_series", id, list, limits[id] ?? null)));
+      // Given the case, the engine refuses a stored total no instrument could give (naming case, date, field).
+      parts.push(section(await call("measure_series", id, list, limits[id] ?? null, label)));
     } catch (error) {
       body.append(element("p", { textContent: `${id}：${error.message}` }));
     }
@@ -221,19 +224,28 @@ export async function wire(doc) {
   if (!root || root.dataset.wired) return;
   root.dataset.wired = "true";
   watchLayout();
+  caseChip(doc);
   root.prepend(storeNotice(store));
   const pick = root.querySelector("select");
   const status = root.querySelector(".hb-measures__status");
   status.textContent = "正在读取本机保存的测量记录……";
-  const s = await store.get();
-  const labels = Object.keys(s.cases).filter((label) => s.cases[label][CONTRACT.measures]?.length).sort();
-  if (!labels.length) {
-    pick.closest("p").hidden = true;
-    status.textContent = "本机还没有保存过测量记录。在任一量表计算器完成作答后，用表单下方的“保存到个案”保存，再回到本页查看。";
-    return;
-  }
-  const chosen = labels.includes(s.current) ? s.current : labels[0];
-  pick.replaceChildren(...labels.map((label) => new Option(label, label, false, label === chosen)));
   pick.addEventListener("change", () => draw(root, pick.value));
-  await draw(root, chosen);
+  // The current case is shown first; a switch or a save in another tab or page redraws.
+  const show = async (s) => {
+    const labels = Object.keys(s.cases).filter((label) => s.cases[label][CONTRACT.measures]?.length).sort();
+    pick.closest("p").hidden = !labels.length;
+    if (!labels.length) {
+      root.querySelector(".hb-measures__body").replaceChildren();
+      status.textContent = "本机还没有保存过测量记录。在任一量表计算器完成作答后，用表单下方的“保存到个案”保存，再回到本页查看。";
+      return;
+    }
+    const chosen = labels.includes(s.current) ? s.current : labels[0];
+    pick.replaceChildren(...labels.map((label) => new Option(label, label, false, label === chosen)));
+    await draw(root, chosen);
+  };
+  const stop = store.follow((s) => {
+    if (!root.isConnected) stop();
+    else show(s);
+  });
+  await show(await store.get());
 }

@@ -2,13 +2,11 @@
 // review schedule are Python (engine/quiz.py) run in the worker; this file renders and stores.
 import { call, start } from "./engine.js";
 import { CONTRACT, sel, read, examSet } from "./contract.js";
-import {
-  openStore, storeNotice, today, exportFile, dataControls, askReplace, mergeSummary, checkInPieces, mergePlan, applyPlan,
-} from "./files.js";
+import { storeNotice, today, exportFile, dataControls, checkInPieces } from "./files.js";
+import { openStore } from "./store.js";
 
-const store = openStore("exam", () => ({
-  format: CONTRACT.formats["exam-progress"], answers: {}, notebook: {}, exams: [], practice: {}, mock: null,
-}));
+// Every change to the progress is an engine transition (engine/state.py) sent through the one writer.
+const store = openStore("exam");
 const LETTERS = "ABCDE";
 let bank = null;
 
@@ -100,14 +98,10 @@ function showFeedback(card, full, graded) {
   card.classList.add(graded.correct ? "is-right" : "is-wrong");
 }
 
-/** Note an answer in progress `p`: the result, and the 错题本 entry moved along its schedule (`extra`:
- *  answered outside the schedule, see engine/quiz.py review). */
-async function note(p, q, correct, extra = false) {
-  const date = today();
-  p.answers[q.id] = { correct, date };
-  const next = await call("review", p.notebook[q.id] || null, correct, date, extra);
-  if (next) p.notebook[q.id] = next;
-  else delete p.notebook[q.id];
+/** Record an answer: the result, and the 错题本 entry moved along its schedule (`extra`: answered outside
+ *  the schedule, see engine/quiz.py review). */
+function note(q, correct, extra = false) {
+  return store.dispatch({ do: "answer", question: q.id, correct, extra, today: today() });
 }
 
 // ---- practice: one question at a time -------------------------------------------------------
@@ -133,9 +127,7 @@ function practice(root, questions, { set = null, extra = false } = {}) {
   }
   async function keepPlace() {
     if (!set) return;
-    const p = await progress();
-    p.practice = { ...p.practice, [set]: questions[index].id };
-    store.save(p);
+    await store.dispatch({ do: "place", set, question: questions[index].id }).catch(() => null);
   }
   // A card is shown once the engine has said how it is answered; until then the previous card (or,
   // at first, a loading line that the engine's start timeout turns into a Chinese message) stays.
@@ -182,9 +174,7 @@ function practice(root, questions, { set = null, extra = false } = {}) {
       const full = await call("reveal", q);
       const graded = await call("grade", full, chosen);
       showFeedback(card, full, graded);
-      const p = await progress();
-      await note(p, q, graded.correct, extra);
-      store.save(p);
+      await note(q, graded.correct, extra);
       summary();
     } catch (error) {
       feedback.textContent = error.message;
@@ -198,8 +188,11 @@ function practice(root, questions, { set = null, extra = false } = {}) {
 
   (async () => {
     if (set) {
-      const place = (await progress()).practice?.[set];
-      const at = questions.findIndex((q) => q.id === place);
+      // Resume at the next question not yet answered, from where the reader was.
+      const p = await progress();
+      const place = Math.max(0, questions.findIndex((q) => q.id === p.practice?.[set]));
+      const next = questions.findIndex((q, i) => i >= place && !p.answers[q.id]);
+      const at = next >= 0 ? next : place;
       if (at > 0) {
         index = at;
         resume.querySelector("span").textContent = `上次做到第 ${at + 1} 题，已从这里继续。`;
@@ -211,23 +204,10 @@ function practice(root, questions, { set = null, extra = false } = {}) {
 }
 
 // ---- mock exam ---------------------------------------------------------------------------
-function draw(pool, n) {
-  const copy = pool.slice();
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1));
-    [copy[i], copy[j]] = [copy[j], copy[i]];
-  }
-  return copy.slice(0, n);
-}
-
 const seconds = () => Math.floor(Date.now() / 1000);
 
 function clockText(left) {
   return `剩余时间 ${Math.floor(left / 60)} 分 ${String(left % 60).padStart(2, "0")} 秒`;
-}
-
-function away(left) {
-  return `你离开时本卷还剩 ${Math.ceil(left / 60)} 分钟，这段时间已经过去。`;
 }
 
 function byIds() {
@@ -256,19 +236,10 @@ async function mock(root) {
     const kind = event.target.closest("[data-mock]")?.dataset.mock;
     if (!kind) return;
     const chosen = bank.papers.find((x) => x.id === kind);
-    const state = {
-      paper: chosen.id,
-      ids: chosen.parts.flatMap((part) => draw(chosen.pool[part.type], part.count)),
-      responses: {},
-      at: 0,
-      left: chosen.minutes * 60,
-      deadline: seconds() + chosen.minutes * 60,
-      started: today(),
-    };
-    const now = await progress();
-    now.mock = state;
-    store.save(now);
-    paperView(root, chosen, state, false);
+    const paper = { id: chosen.id, minutes: chosen.minutes, parts: chosen.parts.map(({ type, count }) => ({ type, count })), pool: chosen.pool };
+    const seed = Math.floor(Math.random() * 2147483647);
+    const answer = await store.dispatch({ do: "draw", paper, seed, now: seconds(), today: today() });
+    paperView(root, chosen, answer.store.mock, false);
   });
 }
 
@@ -326,17 +297,12 @@ function paperView(root, plan, state, resumed) {
   async function save() {
     if (submitted) return;
     if (timer) left = Math.max(0, deadline - seconds());
-    const p = await progress();
-    if (submitted) return;
-    p.mock = { ...state, left, deadline: seconds() + left };
-    store.save(p);
+    await store.dispatch({ do: "clock_pause", now: seconds(), left, at: state.at }).catch(() => null);
   }
-  let pausedUntil = 0; // the epoch second at which the time left when paused would have run out
   function pause() {
     if (!timer) return;
     clearInterval(timer);
     left = Math.max(0, deadline - seconds());
-    pausedUntil = seconds() + left;
     timer = null;
     save();
   }
@@ -351,8 +317,9 @@ function paperView(root, plan, state, resumed) {
     clock.textContent = `${clockText(left)} · 已答 ${answered}/${cards.length} 题`;
     if (left > 0) return;
     pause();
-    if (document.hidden) timeIsUp("本卷的时间已经用完。");
-    else submit(true);
+    if (document.hidden) {
+      store.dispatch({ do: "clock_expire", now: seconds() }).then((answer) => timeIsUp(answer.messages.join("")), () => timeIsUp(""));
+    } else submit(true);
   }
   function run() {
     if (timer || submitted) return;
@@ -372,17 +339,18 @@ function paperView(root, plan, state, resumed) {
     submitted = true;
     clearInterval(timer);
     leaving.abort();
-    const p = await progress();
-    p.mock = null;
-    store.save(p);
+    await store.dispatch({ do: "abandon" }).catch(() => null);
     mock(root);
   }
 
   on(window, "pagehide", pause);
   on(window, "pageshow", (event) => { // back from the browser's page cache: as on any return
     if (!event.persisted || !root.isConnected || expired || submitted) return;
-    if (seconds() >= pausedUntil) timeIsUp(away(left));
-    else run();
+    // The engine decides whether the time ran out while the page was away (engine/state.py clock_resume).
+    store.dispatch({ do: "clock_resume", now: seconds() }).then((answer) => {
+      if (answer.clock === "expired") timeIsUp(answer.messages.join(""));
+      else run();
+    }, () => timeIsUp(""));
   });
   on(document, "visibilitychange", () => { if (document.hidden) save(); });
   on(window, "beforeunload", (event) => {
@@ -407,7 +375,9 @@ function paperView(root, plan, state, resumed) {
     if (!card || submitted) return;
     state.responses[card.dataset.questionId] = chosenOf(card);
     state.at = cards.indexOf(card);
-    save();
+    if (timer) left = Math.max(0, deadline - seconds());
+    store.dispatch({ do: "mock_answer", question: card.dataset.questionId, chosen: chosenOf(card), now: seconds(), left })
+      .catch((error) => { notice.textContent = error.message; });
   });
   root.addEventListener("focusin", (event) => {
     const at = cards.indexOf(event.target.closest(".hb-q"));
@@ -439,13 +409,12 @@ function paperView(root, plan, state, resumed) {
     const responses = Object.fromEntries(cards.map((c) => [c.dataset.questionId, chosenOf(c)]));
     try {
       const full = await Promise.all(paper.map((q) => call("reveal", q)));
-      const scored = await call("exam_score", full, responses);
+      // The engine grades and files the paper (engine/state.py submit). Its "result" is exam_score()'s
+      // {points, max, by_chapter, items, counts} where each item also has result: "correct" | "wrong" |
+      // "unanswered" and counts = {correct, wrong, unanswered}; only wrong answers enter the 错题本.
+      const answer = await store.dispatch({ do: "submit", questions: full, responses, today: today() });
+      const scored = answer.result;
       scored.items.forEach((graded, i) => showFeedback(cards[i], full[i], graded));
-      const p = await progress();
-      for (const [i, graded] of scored.items.entries()) await note(p, paper[i], graded.correct);
-      p.exams.push({ date: today(), points: scored.points, max: scored.max, paper: plan.id });
-      p.mock = null;
-      store.save(p);
       leaving.abort();
       const rows = Object.entries(scored.by_chapter).map(([ch, s]) =>
         `<tr><td>${escape(bank.chapters[ch])}</td><td>${s.count}</td><td>${s.correct}</td><td>${s.points} / ${s.max}</td></tr>`).join("");
@@ -454,8 +423,9 @@ function paperView(root, plan, state, resumed) {
       result.innerHTML = `
         <h2>成绩</h2>
         <p class="hb-quiz__score">${timeUp ? "时间已到，已按作答内容交卷。" : ""}得分 <strong data-exam-score>${scored.points}</strong> / ${scored.max}</p>
+        <p data-exam-counts>${escape(answer.messages.join(""))}</p>
         <table><thead><tr><th>章节</th><th>题数</th><th>全对</th><th>得分</th></tr></thead><tbody>${rows}</tbody></table>
-        <p>每题的解析已显示在题目下方；做错或少选的题已收入<a href="${window.handbookRoot}exam/mistakes.html">错题本</a>。</p>
+        <p>每题的解析已显示在题目下方；做错或少选的题已收入<a href="${window.handbookRoot}exam/mistakes.html">错题本</a>，未作答的题没有收入。</p>
         <p class="hb-noprint"><button type="button" class="md-button" data-do="again">再做一份</button></p>`;
       result.querySelector('[data-do="again"]').addEventListener("click", () => mock(root));
       result.scrollIntoView({ block: "start" });
@@ -479,13 +449,13 @@ function paperView(root, plan, state, resumed) {
     });
     if (resumed) {
       cards[state.at]?.scrollIntoView({ block: "start" });
-      const answered = Object.values(state.responses).filter((r) => r.length).length;
-      if (seconds() >= state.deadline) {
+      const answer = await store.dispatch({ do: "clock_resume", now: seconds() });
+      if (answer.clock === "expired") {
         clock.textContent = clockText(left);
-        timeIsUp(away(left));
+        timeIsUp(answer.messages.join(""));
         return;
       }
-      notice.innerHTML = `<p class="hb-quiz__resumed">已恢复上次未交卷的试卷（已答 ${answered} 题），从剩余时间接着计时。</p>`;
+      notice.innerHTML = `<p class="hb-quiz__resumed">${escape(answer.messages.join(""))}</p>`;
     }
     cards.forEach((card) => card.querySelectorAll("input").forEach((i) => { i.disabled = false; }));
     run();
@@ -518,38 +488,23 @@ async function review(root, mode = null) {
   const controls = dataControls({
     label: "练习进度",
     onExport: async (say) => {
-      const { format, ...data } = await progress();
-      exportFile(`handbook-exam-progress-${today()}.json`, "exam-progress", data);
+      const answer = await store.dispatch({ do: "export" });
+      exportFile(`handbook-exam-progress-${today()}.json`, answer.envelope);
       say("已导出练习进度。");
     },
     onImport: async (obj, say) => {
       await checkInPieces("exam-progress", obj, null, say);
-      const data = obj.data;
-      const local = await progress();
       // Only questions of the current bank count: an id the bank no longer has is left out.
-      const plan = mergePlan(local.notebook, data.notebook || {}, new Set(byId.keys()));
-      const replace = askReplace(plan, "错题记录");
-      const answers = { ...local.answers };
-      for (const [id, entry] of Object.entries(data.answers || {})) {
-        if (byId.has(id) && !(answers[id]?.date > entry.date)) answers[id] = entry;
-      }
-      const seen = new Set(local.exams.map((e) => JSON.stringify(e)));
-      const exams = local.exams.concat((data.exams || []).filter((e) => !seen.has(JSON.stringify(e))));
-      // Places in practice sets and a paper in progress: what this browser has wins, the file fills the gaps.
-      const practiceAt = { ...data.practice, ...local.practice };
-      const mockPaper = local.mock || data.mock || null;
-      const saved = store.save({
-        ...local, answers, exams, practice: practiceAt, mock: mockPaper,
-        notebook: applyPlan(local.notebook, data.notebook || {}, plan, replace),
-      });
-      say(`已导入错题本：${mergeSummary(plan, replace, "题")}。`
-        + (plan.ignored ? `另有 ${plan.ignored} 题不在当前题库中，未导入。` : "")
-        + (saved ? "" : "（未能保存到本机，见上方提示。）"));
+      const known = Array.from(byId.keys());
+      const plan = await store.dispatch({ do: "import_plan", file: obj, known });
+      const replace = plan.question ? confirm(plan.question) : false;
+      const answer = await store.dispatch({ do: "import_apply", file: obj, known, replace });
+      say(answer.messages.join("") + (answer.saved ? "" : "（未能保存到本机，见上方提示。）"));
       setTimeout(() => review(root), 1500);
     },
-    onClear: (say) => {
-      store.clear();
-      say("已清除本机保存的全部练习进度。");
+    onClear: async (say) => {
+      const answer = await store.dispatch({ do: "clear" });
+      say(answer.messages.join(""));
       setTimeout(() => review(root), 600);
     },
   });

@@ -1,0 +1,443 @@
+// The one writer: the only script that writes to localStorage or sessionStorage. Pages send an action;
+// the engine (engine/state.py transition) answers the new store and what to say; this module writes it.
+// Every read is checked by the engine; unreadable data is set aside untouched (never overwritten), one copy
+// per distinct content, at most MAX_SET_ASIDE copies. Two tabs: each store carries a revision ("rev");
+// an action is sent with the revision this tab last drew, so the engine merges changes to different items
+// and asks about the same item; the `storage` event makes every open tab redraw after another tab's write.
+import { CONTRACT, storageKey as keyOf, emptyStore, draftKey as draftKeyOf } from "./contract.js";
+import { call } from "./engine.js";
+
+const siteRoot = new URL(window.handbookRoot || new URL("../../", import.meta.url)).pathname;
+const stores = new Map();
+// Set-aside copies kept per store: a damaged value is never overwritten, and a page that keeps meeting
+// new damaged values (another program writing here) cannot fill the browser's storage with copies.
+const MAX_SET_ASIDE = 3;
+// A write found another tab's write in between: the action is sent again on the newer store, this often.
+const RETRIES = 3;
+
+/** The localStorage key of a store for this copy of the handbook (its root path is part of it). */
+export function storageKey(name) {
+  return keyOf(siteRoot, name);
+}
+
+function readRaw(key) {
+  try {
+    return { raw: localStorage.getItem(key), ok: true };
+  } catch {
+    return { raw: null, ok: false };
+  }
+}
+
+export function why(error) {
+  return error && error.name === "QuotaExceededError"
+    ? "浏览器为本站保留的存储空间已满"
+    : "浏览器不允许本站保存数据（可能处于无痕模式，或存储已被禁用）";
+}
+
+/** A short fingerprint of a text (FNV-1a): one set-aside copy per distinct content. */
+function fingerprint(text) {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return `${hash.toString(36)}-${text.length}`;
+}
+
+class Store {
+  constructor(name) {
+    this.name = name;
+    this.firstRead = true;
+    this.key = storageKey(name);
+    this.quarantineKey = `${this.key}:${CONTRACT.quarantine}`;
+    this.raw = undefined;
+    this.value = null;
+    this.seen = 0;       // the revision this tab last drew: sent with every action
+    this.problem = "";   // what was found in storage and set aside
+    this.info = "";      // what was completed (a store missing its lists)
+    this.unsaved = "";   // why the last write failed
+    this.blocked = false; // set-aside data could not be kept elsewhere: never write over it
+    this.offered = [];   // the set-aside copies the notice offers (only these are deleted)
+    this.listeners = new Set(); // notices
+    this.followers = new Set(); // pages that redraw when the store changes (here or in another tab)
+  }
+
+  kindName() {
+    return CONTRACT.kindNames[CONTRACT.storeKinds[this.name]];
+  }
+
+  changed() {
+    this.listeners.forEach((fn) => fn(this));
+  }
+
+  /** Redraw `fn(value, how)` whenever the store changes ("here" or "elsewhere"); returns a function to stop. */
+  follow(fn) {
+    this.followers.add(fn);
+    return () => this.followers.delete(fn);
+  }
+
+  async notify(how) {
+    const value = await this.get();
+    this.followers.forEach((fn) => fn(value, how));
+  }
+
+  async read() {
+    let { raw, ok } = readRaw(this.key);
+    if (!ok && !this.unsaved) {
+      this.unsaved = why(null);
+      this.changed();
+    }
+    if (raw === null) raw = readRaw(CONTRACT.legacyKeys[this.name]).raw;
+    if (this.firstRead) {
+      this.firstRead = false;
+      this.remindSetAside();
+    }
+    if (raw === this.raw && this.value) return this.value;
+    this.raw = raw;
+    if (raw === null) {
+      this.value = emptyStore(this.name);
+      return this.value;
+    }
+    let problem = "";
+    let value;
+    try {
+      value = JSON.parse(raw);
+      await checkInPieces(CONTRACT.storeKinds[this.name], value, this.name);
+      // The engine says which lists are missing (it is sent the value without the lists' contents).
+      const lists = {};
+      const head = {};
+      for (const [key, item] of Object.entries(value)) {
+        if (item && typeof item === "object") {
+          lists[key] = item;
+          head[key] = Array.isArray(item) ? [] : {};
+        } else head[key] = item;
+      }
+      const done = await call("complete_store", this.name, head);
+      if (done.messages.length) {
+        this.info = done.messages.join("");
+        this.changed();
+      }
+      this.value = { ...done.store, ...lists };
+    } catch (error) {
+      problem = error instanceof SyntaxError ? `本机保存的${this.kindName()}已损坏（内容不完整）` : error.message;
+    }
+    if (problem) this.setAside(raw, problem);
+    return this.value;
+  }
+
+  /** The current store, checked and complete; damaged or newer-format data is set aside and an empty store is used. */
+  async get() {
+    const value = await this.read();
+    this.seen = value.rev || 0;
+    return value;
+  }
+
+  heldCopies() {
+    try {
+      return Object.keys(localStorage).filter((k) => k.startsWith(this.quarantineKey)).sort();
+    } catch {
+      return [];
+    }
+  }
+
+  setAside(raw, problem) {
+    this.value = emptyStore(this.name);
+    const held = this.heldCopies();
+    const key = `${this.quarantineKey}:${fingerprint(raw)}`;
+    const kept = held.some((k) => readRaw(k).raw === raw);
+    try {
+      if (!kept && held.length >= MAX_SET_ASIDE) throw new Error(`已另存了 ${held.length} 份无法读取的内容，达到上限`);
+      if (!kept) localStorage.setItem(key, raw);
+      this.problem = `${problem}。原来的内容已原样另存，不会被覆盖；可以下载下来保存或交给技术人员查看。现在从空白开始记录。`;
+    } catch (error) {
+      this.blocked = true;
+      const reason = error.name === "Error" ? error.message : why(error);
+      this.problem = `${problem}。原来的内容仍在原处，为了不覆盖它，本页不会保存新的记录（${reason}）。请下载原内容后再决定是否删除。`;
+    }
+    this.offer();
+    this.changed();
+  }
+
+  /** What the notice offers: the held copies, plus the damaged value itself when it could not be copied. */
+  offer() {
+    this.offered = this.heldCopies();
+    if (this.blocked) this.offered.push(this.key);
+  }
+
+  /** The offered copies as one text to download. */
+  offeredText() {
+    return this.offered.map((k) => readRaw(k).raw).filter((raw) => raw !== null).join("\n\n");
+  }
+
+  /** Data set aside on an earlier visit stays until the reader deletes it: say so on every visit. */
+  remindSetAside() {
+    if (!this.heldCopies().length) return;
+    this.offer();
+    this.problem = `本机有 ${this.offered.length} 份之前无法读取的${this.kindName()}，已原样另存，没有被覆盖。可以下载下来保存，确认不再需要后再删除。`;
+    this.changed();
+  }
+
+  /** Delete exactly the copies the notice offered for download (a copy made since then stays). */
+  discardOffered() {
+    try {
+      this.offered.forEach((k) => localStorage.removeItem(k));
+    } catch { /* nothing more can be done; the notice stays */ }
+    this.blocked = false;
+    this.raw = undefined;
+    this.offered = [];
+    this.problem = "";
+    this.remindSetAside();
+    this.changed();
+  }
+
+  write(value) {
+    if (this.blocked) return false;
+    const text = JSON.stringify(value);
+    try {
+      localStorage.setItem(this.key, text);
+      this.raw = text;
+      this.value = value;
+      this.seen = value.rev || 0;
+      return true;
+    } catch (error) {
+      if (!this.unsaved) {
+        this.unsaved = why(error);
+        this.changed();
+      }
+      return false;
+    }
+  }
+
+  /**
+   * Send `action` to the engine on the stored value and write what comes back. `ask(question)` decides a
+   * conflict with another tab (default: confirm). Resolves with the engine's answer plus `saved`.
+   */
+  async dispatch(action, { ask = (text) => window.confirm(text) } = {}) {
+    if (action.do === "export") return this.exportEnvelope();
+    const base = this.seen;
+    for (let attempt = 0; attempt < RETRIES; attempt++) {
+      const latest = await this.read();
+      const raw = this.raw;
+      const { sent, stubs } = slim(this.name, latest, action);
+      const answer = await call("transition", this.name, sent, { ...action, rev: base });
+      if (answer.conflict) {
+        if (ask(answer.conflict)) return this.dispatch({ ...action, force: true }, { ask });
+        this.notify("elsewhere");
+        return { ...answer, saved: false };
+      }
+      if (!answer.write) return { ...answer, saved: true };
+      for (const label of stubs) if (Object.hasOwn(answer.store.cases, label)) answer.store.cases[label] = latest.cases[label];
+      // Another tab wrote while the engine was working: apply the action to that newer store instead.
+      if (readRaw(this.key).raw !== raw && readRaw(this.key).raw !== null) continue;
+      if (this.blocked) {
+        this.value = answer.store; // this tab goes on with the change; nothing is written over the damaged data
+        return { ...answer, saved: false };
+      }
+      const saved = this.write(answer.store);
+      if (!saved) this.value = answer.store;
+      this.notify("here");
+      return { ...answer, saved };
+    }
+    return { messages: ["另一个标签页正在不断改动同一份记录，这一步没有保存。请稍后再试。"], saved: false, write: false };
+  }
+}
+
+// The engine is sent big data in pieces of about this many characters of JSON: MicroPython's JSON
+// handling slows down more than linearly with the size of one message, pieces keep it linear, and
+// scoring requests from the calculators are answered between two pieces.
+const PIECE = 32 * 1024;
+// Keys longer than this reach the engine as their beginning and end (still too long to be a label);
+// long values with the characters the engine does not read collapsed (see TEXT_KEPT in the contract).
+// What gets saved is always the reader's full text.
+const LONG = 4000;
+const KEPT = CONTRACT.textKept.replace(/[-\]\\^]/g, "\\$&");
+const OTHER_RUNS = new RegExp(`[^${KEPT}]+`, "g");
+const COLLECTIONS = { cases: { cases: {} }, "exam-progress": { notebook: {}, answers: {}, exams: [] } };
+
+function shortText(text) {
+  return text.length > LONG ? `${text.slice(0, LONG / 2)} … ${text.slice(-LONG / 2)}` : text;
+}
+
+export function shortened(value) {
+  if (typeof value === "string") return value.length > CONTRACT.textCollapseOver ? value.replace(OTHER_RUNS, "·") : value;
+  if (Array.isArray(value)) return value.map(shortened);
+  if (value && typeof value === "object") {
+    const out = {};
+    for (const [key, item] of Object.entries(value)) out[shortText(key)] = shortened(item);
+    return out;
+  }
+  return value;
+}
+
+function isPlain(value) {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/**
+ * Have the engine check `value` (an import envelope when `store` is absent, else a stored value)
+ * in pieces; rejects with the engine's Chinese message. Resolves with the case labels whose notes
+ * look like ID or phone numbers.
+ */
+export async function checkInPieces(kind, value, store, progress = () => {}) {
+  const data = store ? value : value?.data;
+  const head = isPlain(data) ? { ...data } : data;
+  const parts = [];
+  if (isPlain(data)) {
+    for (const [name, empty] of Object.entries(COLLECTIONS[kind])) {
+      const entries = data[name];
+      if (Array.isArray(empty) ? !Array.isArray(entries) : !isPlain(entries)) continue;
+      head[name] = empty;
+      let piece = Array.isArray(empty) ? [] : {};
+      let size = 0;
+      const flush = () => {
+        parts.push({ [name]: piece });
+        piece = Array.isArray(empty) ? [] : {};
+        size = 0;
+      };
+      for (const [key, entry] of Object.entries(entries)) {
+        const short = shortened(entry);
+        size += JSON.stringify(short).length + key.length;
+        if (Array.isArray(piece)) piece.push(short);
+        else piece[shortText(key)] = short;
+        if (size > PIECE) flush();
+      }
+      if (size) flush();
+    }
+  }
+  if (store) await call("check_store", store, shortened(head));
+  else await call("check_import", kind, shortened({ ...value, data: head }));
+  const risky = [];
+  for (const [index, part] of parts.entries()) {
+    if (parts.length > 4) progress(`正在检查文件内容……${Math.round((100 * index) / parts.length)}%`);
+    risky.push(...await call("check_part", kind, part, store ? "store" : "import"));
+  }
+  return risky;
+}
+
+/**
+ * What the engine is sent for a case-store action: an action changes only the cases it names (`case`,
+ * `to`), so every other case goes as an empty stand-in (a store can hold megabytes of notes, and
+ * MicroPython's JSON handling is slow on them) and is put back, unchanged, into the store that comes back.
+ */
+function slim(name, value, action) {
+  const stubs = [];
+  if (name !== "cases" || action.do === "import_plan" || action.do === "import_apply") return { sent: value, stubs };
+  const cases = {};
+  for (const [label, entry] of Object.entries(value.cases)) {
+    if (label === action.case || label === action.to) cases[label] = entry;
+    else {
+      cases[label] = { checklists: {} };
+      stubs.push(label);
+    }
+  }
+  return { sent: { ...value, cases }, stubs };
+}
+
+/**
+ * Import a case file in pieces (see checkInPieces): each piece is merged by the engine on the saved cases it
+ * names; the reader is asked once about all conflicts; the pieces' cases are written together.
+ */
+Store.prototype.importCases = async function importCases(file, { ask = (text) => window.confirm(text), say = () => {} } = {}) {
+  const latest = await this.get();
+  const incoming = file.data.cases || {};
+  const pieces = [];
+  let piece = {};
+  let size = 0;
+  for (const [label, entry] of Object.entries(incoming)) {
+    piece[label] = entry;
+    size += JSON.stringify(entry).length + label.length;
+    if (size > PIECE) {
+      pieces.push(piece);
+      piece = {};
+      size = 0;
+    }
+  }
+  if (size || !pieces.length) pieces.push(piece);
+  const merge = async (replace, only = null) => {
+    const out = [];
+    for (const [index, part] of pieces.entries()) {
+      const labels = Object.keys(part).filter((label) => !only || only.has(label));
+      if (only && !labels.length) continue;
+      if (pieces.length > 4) say(`正在导入……${Math.round((100 * index) / pieces.length)}%`);
+      const saved = Object.fromEntries(labels.filter((l) => Object.hasOwn(latest.cases, l)).map((l) => [l, latest.cases[l]]));
+      const data = Object.fromEntries(labels.map((l) => [l, part[l]]));
+      const store = { ...latest, cases: saved };
+      out.push(await call("transition", this.name, store, { do: "import_apply", replace, file: { ...file, data: { cases: data } } }));
+    }
+    return out;
+  };
+  let answers = await merge(false);
+  const plans = answers.map((a) => a.plan.cases);
+  const risky = answers.flatMap((a) => a.risky);
+  const question = await call("transition", this.name, latest, { do: "import_summary", plans, ask: true });
+  const replace = Boolean(question.question) && ask(question.question);
+  if (replace) answers = answers.concat(await merge(true, new Set(plans.flatMap((p) => p.conflicts))));
+  const cases = { ...latest.cases };
+  for (const answer of answers) Object.assign(cases, answer.store.cases);
+  const next = { ...latest, cases, rev: (latest.rev || 0) + 1 };
+  const summary = await call("transition", this.name, next, { do: "import_summary", plans, replace, risky, applied: true });
+  if (this.readRaw() !== this.raw) return { messages: ["另一个标签页刚改动了个案进度，这次导入没有保存。请再导入一次。"], saved: false };
+  const saved = this.write(next);
+  this.notify("here");
+  return { ...summary, saved };
+};
+
+Store.prototype.readRaw = function current() {
+  return readRaw(this.key).raw;
+};
+
+/**
+ * The export envelope: the engine decides its shape from the store without its lists' contents (a store
+ * can hold megabytes of notes, and MicroPython's JSON handling is slow on them); the lists it names in
+ * `data` are then filled with the stored content.
+ */
+Store.prototype.exportEnvelope = async function exportEnvelope() {
+  const value = await this.get();
+  const head = {};
+  for (const [key, item] of Object.entries(value)) head[key] = item && typeof item === "object" ? (Array.isArray(item) ? [] : {}) : item;
+  const answer = await call("transition", this.name, head, { do: "export" });
+  for (const key of Object.keys(answer.envelope.data)) answer.envelope.data[key] = value[key];
+  return { ...answer, saved: true };
+};
+
+/** The one Store object per store name in this tab (shared by every page instant navigation shows). */
+export function openStore(name) {
+  if (!stores.has(name)) stores.set(name, new Store(name));
+  return stores.get(name);
+}
+
+// Another tab wrote: every follower of that store redraws from the new value.
+window.addEventListener("storage", (event) => {
+  for (const store of stores.values()) {
+    if (event.key === store.key || event.key === null) {
+      store.raw = undefined;
+      store.notify("elsewhere");
+    }
+  }
+});
+
+// ---- drafts: what a form holds before it is saved (this tab only, gone with the tab) ----------------
+function draftKey(id) {
+  return draftKeyOf(siteRoot, id);
+}
+
+/** The draft kept under `id`, or null. */
+export function readDraft(id) {
+  try {
+    const raw = sessionStorage.getItem(draftKey(id));
+    return raw === null ? null : JSON.parse(raw);
+  } catch {
+    return null;
+  }
+}
+
+/** Keep a form's unsaved state (survives Back/Forward, links out and reload in this tab). */
+export function writeDraft(id, value) {
+  try {
+    sessionStorage.setItem(draftKey(id), JSON.stringify(value));
+  } catch { /* a draft is a convenience: the form itself still works */ }
+}
+
+/** Forget a draft (after 清空 or 保存). */
+export function clearDraft(id) {
+  try {
+    sessionStorage.removeItem(draftKey(id));
+  } catch { /* nothing kept */ }
+}
