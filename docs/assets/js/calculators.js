@@ -191,10 +191,10 @@ function wireOne(root) {
   watch((engine) => {
     root.dataset.engine = engine.phase; // the status line is shown only while it matters
     const status = field(root, "status");
-    if (engine.phase === "ready") {
+    if (engine.phase === CONTRACT.worker.started) {
       status.textContent = `评分引擎已就绪（${RUNTIME_NAMES[engine.runtime]}，在本机运行，不上传任何数据）。`;
       rescore(); // answers given before the engine was ready are scored now
-    } else if (engine.phase === "failed") {
+    } else if (engine.phase === CONTRACT.worker.broken) {
       status.textContent = `${engine.message}请按下方“评分方法”手工计分。`;
       root.classList.add("hb-calc--manual");
     } else {
