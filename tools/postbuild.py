@@ -47,7 +47,8 @@ BUNDLES = {"instruments": "macros.instruments", "checklists": "macros.checklists
 BROWSERLESS = ("__main__.py",)
 # Pages that must open with an abstract and end with their sources: chapter folders and the glossary.
 FRAMED = tuple(f"{chapter}/" for chapter in quiz.CHAPTERS) + ("reference/glossary",)
-ABSTRACT = re.compile(r'<div class="admonition abstract">')
+# The 30 秒速查 card may come first (it must start in a phone's first screen), then the abstract.
+ABSTRACT = re.compile(r'(<div class="admonition info">\s*<p class="admonition-title">30 秒速查</p>.*?</div>\s*)?<div class="admonition abstract">', re.S)
 SOURCES = re.compile(r'<h2 [^>]*id="sources"')
 HEADING2 = re.compile(r"<h2[ >]")
 ARTICLE_END = re.compile(r"</article>")
@@ -68,7 +69,7 @@ def check_page(rel, html):
     body = html.split("</h1>", 1)[1]
     body = ARTICLE_END.split(body, 1)[0]
     if not ABSTRACT.match(body.lstrip()):
-        raise PostBuildError(f'{src}：页面标题后的第一块必须是提要（!!! abstract "提要"）')
+        raise PostBuildError(f'{src}：页面标题后的第一块必须是提要（!!! abstract "提要"），或先是“30 秒速查”卡再是提要')
     headings = [m.start() for m in HEADING2.finditer(body)]
     sources = SOURCES.search(body)
     if not sources:
