@@ -25,7 +25,7 @@ if str(ROOT) not in sys.path:
 from catalog.datafiles import DataFileError  # noqa: E402  (needs ROOT on the path when run as a script)
 from engine import contract  # noqa: E402
 from macros import quiz  # noqa: E402
-from tools import offline, package_site, search_worker  # noqa: E402
+from tools import offline, package_site, risk_wording, search_worker  # noqa: E402
 
 NODE_MODULES = ROOT / "node_modules"
 # Files each Python runtime needs in the browser, copied from the pinned npm packages.
@@ -208,6 +208,8 @@ def run(site, zip_to=None):
     if not (site / "index.html").is_file():
         raise PostBuildError(f"{site} 里没有 index.html：请先构建网站")
     check_pages(site)
+    if contradiction := risk_wording.check(site):
+        raise PostBuildError(contradiction)
     runtime = built_runtime(site)
     copy_runtime(site, runtime)
     copy_chart(site)
