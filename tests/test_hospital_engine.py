@@ -243,3 +243,19 @@ def test_broken_programmes_raise_in_the_engine(specs, mutate, words):
         run(spec, ["not_insured"])
     for word in words:
         assert word in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "situation, programme",
+    [
+        ("emergency_unpaid", "疾病应急救助"),  # 国办发〔2013〕15号
+        ("work_injury", "工伤保险"),  # 《工伤保险条例》
+        ("traffic_accident", "道路交通事故社会救助基金"),  # 财政部等五部门令第107号
+    ],
+)
+def test_resource_finder_names_the_dedicated_payment_routes(specs, situation, programme):
+    result = run(specs["resources"], [situation])
+    assert result["status"] == "found"
+    assert [m for m in result["missing"] if programme in m.split("：")[0]], result["missing"]
+    others = run(specs["resources"], ["high_cost"])
+    assert not [m for m in others["missing"] if programme in m.split("：")[0]]
