@@ -1,10 +1,17 @@
 """Content conventions: sources at the foot of a page, the bibliography and the glossary."""
 
+from catalog import reference_checks
 from catalog.datafiles import DATA, DataFileError, load_records
 from macros.links import relative
 from macros.pages import page_markdown, page_src
 
-REFERENCE_FIELDS = {"id": (str, True), "file": (str, False), "text": (str, True), "note": (str, False)}
+REFERENCE_FIELDS = {
+    "id": (str, True),
+    "file": (str, False),
+    "text": (str, True),
+    "publisher": (str, True),
+    "note": (str, False),
+}
 GLOSSARY_FIELDS = {"term": (str, True), "en": (str, True), "page": (str, True), "brief": (str, True)}
 BIBLIOGRAPHY_PAGE = "reference/bibliography.md"
 # One note per paper a page's 考点 boxes name, so the note never claims a basis the page does not use.
@@ -18,7 +25,9 @@ EXAM_BASIS = {
 
 def references():
     """All references by id, validated."""
-    return load_records(DATA / "references.yml", REFERENCE_FIELDS, top="references")
+    return reference_checks.check(
+        load_records(DATA / "references.yml", REFERENCE_FIELDS, top="references"), DATA / "references.yml", DATA.parent
+    )
 
 
 def _tool_targets():

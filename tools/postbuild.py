@@ -48,7 +48,10 @@ BROWSERLESS = ("__main__.py",)
 # Pages that must open with an abstract and end with their sources: chapter folders and the glossary.
 FRAMED = tuple(f"{chapter}/" for chapter in quiz.CHAPTERS) + ("reference/glossary",)
 # The 30 秒速查 card may come first (it must start in a phone's first screen), then the abstract.
-ABSTRACT = re.compile(r'(<div class="admonition [a-z]+">\s*<p class="admonition-title">30 秒速查</p>.*?</div>\s*)?<div class="admonition abstract">', re.S)
+ABSTRACT = re.compile(
+    r'(<div class="admonition [a-z]+">\s*<p class="admonition-title">30 秒速查</p>.*?</div>\s*)?<div class="admonition abstract">',
+    re.S,
+)
 SOURCES = re.compile(r'<h2 [^>]*id="sources"')
 HEADING2 = re.compile(r"<h2[ >]")
 ARTICLE_END = re.compile(r"</article>")
