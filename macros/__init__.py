@@ -1,6 +1,6 @@
 """mkdocs-macros entry point: registers each macro family from its own module."""
 
-from macros import checklists, content, instruments, measures, quiz, search_weights
+from macros import checklists, content, instruments, measures, page_dates, quiz, search_weights
 
 
 def define_env(env):
@@ -10,8 +10,10 @@ def define_env(env):
     instruments.register(env)
     quiz.register(env)
     measures.register(env)
+    page_dates.register(env)
 
 
 def on_pre_page_macros(env):
     """Before a page's macros run: its search weight (read by the search plugin afterwards)."""
     search_weights.set_weight(env)
+    page_dates.stamp(env)
