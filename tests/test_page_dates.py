@@ -32,7 +32,7 @@ def test_this_issues_corrections_are_listed_newest_first():
 @pytest.mark.parametrize(
     "text, rule",
     [
-        ("chapters: {hospital: 2026-13-01}\npages: {}\n", "YYYY-MM-DD"),
+        ("chapters: {hospital: '2026-13-01'}\npages: {}\n", "YYYY-MM-DD"),
         ("chapters: {}\n", "chapters 和 pages"),
         ("chapters: {}\npages: {crisis: '2026-12-07'}\n", "docs 下的路径"),
     ],
