@@ -25,7 +25,7 @@ if str(ROOT) not in sys.path:
 from catalog.datafiles import DataFileError  # noqa: E402  (needs ROOT on the path when run as a script)
 from engine import contract  # noqa: E402
 from macros import quiz  # noqa: E402
-from tools import offline, package_site, risk_wording, search_worker  # noqa: E402
+from tools import offline, package_site, risk_wording, search_synonyms, search_worker  # noqa: E402
 
 NODE_MODULES = ROOT / "node_modules"
 # Files each Python runtime needs in the browser, copied from the pinned npm packages.
@@ -220,6 +220,7 @@ def run(site, zip_to=None):
     preload_engine(site, runtime)
     write_exam(site)
     quiz.check_anchors(site)
+    search_synonyms.add(site)
     compact_search_index(site)
     if not search_worker.patch(site):
         raise PostBuildError(
