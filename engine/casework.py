@@ -22,7 +22,10 @@ DECISIONS = {
     "referral": (("referral_reason",), ()),
     "plan_completeness": (("plan_content", "worker_requirement"), ()),
     "closure_readiness": (("closing_situation", "closing_step"), ("closing_form",)),
-    "crisis_response": (("risk_indicator", "immediate_step"), ("emergency_indicator", "follow_step")),
+    "crisis_response": (
+        ("risk_indicator", "immediate_step"),
+        ("emergency_indicator", "emergency_step", "safety_step", "minor", "report_step", "follow_step"),
+    ),
     "discharge_readiness": (("discharge_step",), ("risk_factor",)),
     "resource_finder": (("situation",), ()),
 }
@@ -261,31 +264,70 @@ def _closure(items, checks):
     )
 
 
+# The crisis checklist's written priority order (hospital/crisis.md «先后顺序»): the steps still open are named
+# tier by tier, and the verdict is set by the highest tier with an open step.
+#   1. emergency_step -- only when an emergency_indicator is ticked (self-harm under way): call the medical team.
+#   2. safety_step    -- someone stays with the person, the doctor is told, means are dealt with.
+#   3. report_step    -- only for a minor (an item with role `minor`) injured by self-harm: the 2020 强制报告
+#                        opinion, 第四条(五), asks for an immediate report to the police.
+#   4. immediate_step -- the rest of the first hour (asking directly, the limits of confidentiality, the supervisor).
+#   5. follow_step    -- later work, including the consult the doctor decides on.
+# Tiers 1-3 open: stop. Only tier 4 or 5 open, or all done: warn. Never ok: risk signs do not go away by ticking,
+# and a checklist with no sign ticked is not an all-clear either.
+_CRISIS_STOP_TIERS = ("emergency_step", "safety_step", "report_step")
+
+
+def _crisis_tiers(items, checks, emergency):
+    """[(role, open items)] in priority order, skipping the tiers that do not apply to this case."""
+    minor = [item for item in _with_role(items, "minor") if checks[item["id"]]]
+    tiers = []
+    for role in _CRISIS_STOP_TIERS + ("immediate_step",):
+        if role == "emergency_step" and not emergency:
+            continue
+        if role == "report_step" and not (emergency and minor):
+            continue
+        tiers.append((role, [item for item in _with_role(items, role) if not checks[item["id"]]]))
+    return tiers
+
+
 def _crisis(items, checks):
     emergencies = [item for item in _with_role(items, "emergency_indicator") if checks[item["id"]]]
     signs = [
         item for item in items if item.get("role") in ("risk_indicator", "emergency_indicator") and checks[item["id"]]
     ]
-    steps = _with_role(items, "immediate_step")
+    minor = [item for item in _with_role(items, "minor") if checks[item["id"]]]
     later = _with_role(items, "follow_step")
     if not signs:
         return _result(
             "crisis_response",
             "no_indicator",
-            "ok",
-            "没有勾选任何风险迹象。没有勾选不等于没有风险：有疑虑时直接询问想法、计划、手段和既往尝试，并告诉医生。",
+            "warn",
+            "没有勾选任何风险迹象，这不等于没有风险：有疑虑时直接询问想法、计划、手段和既往尝试，并告诉医生。",
             [],
         )
     lead = "出现 " + str(len(signs)) + " 项风险迹象（" + _quoted(signs) + "）"
     if emergencies:
         lead = "这是医疗急症，先呼叫医护抢救。" + lead
-    remaining = [item for item in steps if not checks[item["id"]]]
-    if remaining:
+    if minor and emergencies:
+        lead += "；当事人未满 18 周岁且已受伤，须立即向公安机关报案（强制报告）"
+    elif minor:
+        lead += "；当事人未满 18 周岁，如发现已因自伤受伤，须立即向公安机关报案（强制报告）"
+    tiers = _crisis_tiers(items, checks, emergencies)
+    remaining = []
+    for _role, open_items in tiers:
+        remaining += open_items
+    first = [(role, open_items) for role, open_items in tiers if open_items]
+    if first:
+        role, now = first[0]
+        rest = len(remaining) - len(now)
+        message = lead + ("：先做——" if role in _CRISIS_STOP_TIERS else "：还要完成——") + _quoted(now)
+        if rest:
+            message += "；然后还有 " + str(rest) + " 项立即步骤"
         return _result(
             "crisis_response",
-            "act_now",
-            "stop",
-            lead + "：立即完成还没有做的 " + str(len(remaining)) + " 项步骤——" + _quoted(remaining) + "。",
+            "emergency" if role == "emergency_step" else ("act_now" if role in _CRISIS_STOP_TIERS else "finish_steps"),
+            "stop" if role in _CRISIS_STOP_TIERS else "warn",
+            message + "。",
             [item["text"] for item in remaining],
         )
     open_later = [item for item in later if not checks[item["id"]]]
@@ -294,21 +336,14 @@ def _crisis(items, checks):
             "crisis_response",
             "follow_up",
             "warn",
-            lead
-            + "："
-            + str(len(steps))
-            + " 项立即步骤都已完成，接下来还有 "
-            + str(len(open_later))
-            + " 项工作——"
-            + _quoted(open_later)
-            + "。",
+            lead + "：立即步骤都已完成，接下来还有 " + str(len(open_later)) + " 项工作——" + _quoted(open_later) + "。",
             [item["text"] for item in open_later],
         )
     return _result(
         "crisis_response",
         "all_done",
         "warn",
-        lead + "：各项步骤都已完成。风险仍然存在，请按安全计划继续跟进，情况变化时重新评估。",
+        lead + "：各项步骤都已完成。风险仍然存在，请按安全计划继续跟进，情况变化时重新告知医生。",
         [],
     )
 

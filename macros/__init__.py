@@ -4,7 +4,7 @@ from mkdocs.exceptions import PluginError
 
 from catalog.datafiles import DataFileError
 from engine import contract
-from macros import checklists, content, instruments, measures, quiz, search_weights
+from macros import checklists, content, instruments, measures, page_dates, quiz, search_weights
 
 
 def define_env(env):
@@ -17,6 +17,7 @@ def define_env(env):
         instruments.register(env)
         quiz.register(env)
         measures.register(env)
+        page_dates.register(env)
     except DataFileError as error:  # the build stops with the message alone, no traceback
         raise PluginError(str(error)) from None
 
@@ -24,3 +25,4 @@ def define_env(env):
 def on_pre_page_macros(env):
     """Before a page's macros run: its search weight (read by the search plugin afterwards)."""
     search_weights.set_weight(env)
+    page_dates.stamp(env)

@@ -150,8 +150,13 @@ def test_group_plan_follows_the_five_periods_and_screens_members(specs):
 
 def test_hospital_tools_keep_their_lists_in_one_group_each(specs):
     """The crisis and discharge decisions read roles; each role is one block on the page."""
+    steps = [
+        i
+        for r in ("emergency_step", "safety_step", "report_step", "immediate_step")
+        for i in with_role(specs["crisis"], r)
+    ]
+    assert sorted(i["id"] for i in group(specs["crisis"], "immediate")["items"]) == sorted(i["id"] for i in steps)
     for sid, gid, role in [
-        ("crisis", "immediate", "immediate_step"),
         ("crisis", "after", "follow_step"),
         ("discharge", "factors", "risk_factor"),
     ]:

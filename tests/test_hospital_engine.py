@@ -39,70 +39,100 @@ def shape(result, decision):
 # ---------------------------------------------------------------- crisis
 
 
-def test_crisis_without_indicator_says_so_even_when_steps_are_ticked(specs):
+def test_crisis_without_indicator_is_never_green(specs):
     spec = specs["crisis"]
-    for ticked in ([], ids(spec, "immediate_step"), ids(spec, "follow_step")):
+    for ticked in ([], ids(spec, "safety_step"), ids(spec, "follow_step")):
         result = run(spec, ticked)
         shape(result, "crisis_response")
-        assert (result["status"], result["level"], result["missing"]) == ("no_indicator", "ok", [])
+        assert (result["status"], result["level"], result["missing"]) == ("no_indicator", "warn", [])
         assert "没有勾选任何风险迹象" in result["message"] and "不等于没有风险" in result["message"]
 
 
 @pytest.mark.parametrize(
     "indicator", ["phq9_item9", "says_ideation", "has_plan", "has_means", "past_attempt", "farewell"]
 )
-def test_any_single_indicator_stops_and_names_every_step_in_data_order(specs, indicator):
+def test_any_single_risk_sign_names_safety_first_then_the_rest(specs, indicator):
     spec = specs["crisis"]
     assert indicator in ids(spec, "risk_indicator")
     result = run(spec, [indicator])
     shape(result, "crisis_response")
     assert (result["status"], result["level"]) == ("act_now", "stop")
-    steps = ids(spec, "immediate_step")
-    assert result["missing"] == texts(spec, steps)
-    assert "1 项风险迹象" in result["message"] and texts(spec, [indicator])[0] in result["message"]
-    positions = [result["message"].index(t) for t in texts(spec, steps)]
-    assert positions == sorted(positions), "steps are named in the order of the data file"
+    safety, rest = ids(spec, "safety_step"), ids(spec, "immediate_step")
+    assert result["missing"] == texts(spec, safety + rest)
+    head = result["message"].split("然后")[0]
+    assert all(t in head for t in texts(spec, safety)) and not any(t in head for t in texts(spec, rest))
+    assert texts(spec, ids(spec, "emergency_step"))[0] not in result["message"]
 
 
-def test_one_step_left_is_the_only_one_named(specs):
+def test_only_the_lower_steps_left_is_a_warning_not_a_stop(specs):
     spec = specs["crisis"]
-    steps = ids(spec, "immediate_step")
+    steps = ids(spec, "safety_step") + ids(spec, "immediate_step")
     result = run(spec, ["says_ideation", "has_plan"] + steps[:-1])
-    assert (result["status"], result["level"]) == ("act_now", "stop")
+    assert (result["status"], result["level"]) == ("finish_steps", "warn")
     assert result["missing"] == texts(spec, steps[-1:])
-    assert "2 项风险迹象" in result["message"] and "还没有做的 1 项步骤" in result["message"]
-    for done in texts(spec, steps[:-1]):
-        assert done not in result["message"]
+    assert "2 项风险迹象" in result["message"]
 
 
 def test_follow_up_steps_do_not_count_as_immediate_steps(specs):
     spec = specs["crisis"]
     result = run(spec, ["past_attempt"] + ids(spec, "follow_step"))
     assert (result["status"], result["level"]) == ("act_now", "stop")
-    assert result["missing"] == texts(spec, ids(spec, "immediate_step"))
+    assert result["missing"] == texts(spec, ids(spec, "safety_step") + ids(spec, "immediate_step"))
+
+
+def test_the_consult_is_later_work_the_doctor_decides(specs):
+    spec = specs["crisis"]
+    assert "consult" in ids(spec, "follow_step")
+    steps = ids(spec, "safety_step") + ids(spec, "immediate_step")
+    result = run(spec, ["has_means"] + steps)
+    assert (result["status"], result["level"]) == ("follow_up", "warn")
+    assert texts(spec, ["consult"])[0] in result["missing"]
 
 
 def test_immediate_steps_done_then_follow_up_then_all_done(specs):
     spec = specs["crisis"]
-    steps, later = ids(spec, "immediate_step"), ids(spec, "follow_step")
+    steps, later = ids(spec, "safety_step") + ids(spec, "immediate_step"), ids(spec, "follow_step")
     result = run(spec, ["has_means"] + steps)
     assert (result["status"], result["level"]) == ("follow_up", "warn")
     assert result["missing"] == texts(spec, later)
-    result = run(spec, ["has_means"] + steps + later[:-1])
-    assert result["missing"] == texts(spec, later[-1:])
     result = run(spec, ["has_means"] + steps + later)
     assert (result["status"], result["level"], result["missing"]) == ("all_done", "warn", [])
     assert "风险仍然存在" in result["message"]
 
 
-def test_emergency_indicator_puts_medical_emergency_first(specs):
+def test_emergency_puts_calling_the_medical_team_before_everything(specs):
     spec = specs["crisis"]
-    emergency = ids(spec, "emergency_indicator")
-    assert emergency
+    emergency, call = ids(spec, "emergency_indicator"), ids(spec, "emergency_step")
+    assert emergency and call
     result = run(spec, emergency)
-    assert (result["status"], result["level"]) == ("act_now", "stop")
+    assert (result["status"], result["level"]) == ("emergency", "stop")
     assert result["message"].startswith("这是医疗急症")
+    assert result["missing"][0] == texts(spec, call)[0]
     assert "医疗急症" not in run(spec, ["says_ideation"])["message"]
+    after_call = run(spec, emergency + call)
+    assert (after_call["status"], after_call["level"]) == ("act_now", "stop")
+
+
+def test_minor_injured_by_self_harm_must_be_reported_to_the_police(specs):
+    """2020 强制报告意见 第四条（五）: a minor injured by suicide or self-harm is reported to the police at once."""
+    spec = specs["crisis"]
+    minor, report = ids(spec, "minor"), ids(spec, "report_step")
+    assert minor and report
+    everything_else = (
+        ids(spec, "emergency_indicator")
+        + ids(spec, "emergency_step")
+        + ids(spec, "safety_step")
+        + ids(spec, "immediate_step")
+    )
+    result = run(spec, minor + everything_else)
+    assert (result["status"], result["level"]) == ("act_now", "stop")
+    assert result["missing"] == texts(spec, report)
+    assert "公安机关" in result["message"]
+    assert run(spec, minor + everything_else + report)["status"] == "follow_up"
+    adult = run(spec, everything_else)
+    assert adult["status"] == "follow_up", "no police report is asked for an adult"
+    talk_only = run(spec, minor + ["says_ideation"] + ids(spec, "safety_step") + ids(spec, "immediate_step"))
+    assert talk_only["status"] == "follow_up", "words alone, without an injury, are not 第四条（五）"
 
 
 # ---------------------------------------------------------------- discharge
@@ -213,3 +243,19 @@ def test_broken_programmes_raise_in_the_engine(specs, mutate, words):
         run(spec, ["not_insured"])
     for word in words:
         assert word in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "situation, programme",
+    [
+        ("emergency_unpaid", "疾病应急救助"),  # 国办发〔2013〕15号
+        ("work_injury", "工伤保险"),  # 《工伤保险条例》
+        ("traffic_accident", "道路交通事故社会救助基金"),  # 财政部等五部门令第107号
+    ],
+)
+def test_resource_finder_names_the_dedicated_payment_routes(specs, situation, programme):
+    result = run(specs["resources"], [situation])
+    assert result["status"] == "found"
+    assert [m for m in result["missing"] if programme in m.split("：")[0]], result["missing"]
+    others = run(specs["resources"], ["high_cost"])
+    assert not [m for m in others["missing"] if programme in m.split("：")[0]]

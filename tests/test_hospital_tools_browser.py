@@ -41,7 +41,7 @@ def test_crisis_indicator_names_the_steps_not_done(page, base_url, specs):
     result = root.locator("[data-checklist-result]")
     expect(result).to_have_attribute("data-level", "stop")
     expect(result.locator("li")).to_have_text(expected["missing"])
-    steps = ids(specs["crisis"], "immediate_step")
+    steps = ids(specs["crisis"], "safety_step") + ids(specs["crisis"], "immediate_step")
     tick(page, "crisis", steps)
     expected = wait_for_decision(page, specs, "crisis", ["says_ideation"] + steps)
     assert expected["status"] == "follow_up"

@@ -25,7 +25,7 @@ if str(ROOT) not in sys.path:
 from catalog.datafiles import DataFileError  # noqa: E402  (needs ROOT on the path when run as a script)
 from engine import contract, kinds  # noqa: E402
 from macros import quiz  # noqa: E402
-from tools import offline, package_site, search_worker  # noqa: E402
+from tools import offline, package_site, risk_wording, search_synonyms, search_worker  # noqa: E402
 
 NODE_MODULES = ROOT / "node_modules"
 # Files each Python runtime needs in the browser, copied from the pinned npm packages.
@@ -48,7 +48,11 @@ BUNDLES = kinds.bundles()
 BROWSERLESS = ("__main__.py",)
 # Pages that must open with an abstract and end with their sources: chapter folders and the glossary.
 FRAMED = tuple(f"{chapter}/" for chapter in quiz.CHAPTERS) + ("reference/glossary",)
-ABSTRACT = re.compile(r'<div class="admonition abstract">')
+# The 30 秒速查 card may come first (it must start in a phone's first screen), then the abstract.
+ABSTRACT = re.compile(
+    r'(<div class="admonition [a-z]+">\s*<p class="admonition-title">30 秒速查</p>.*?</div>\s*)?<div class="admonition abstract">',
+    re.S,
+)
 SOURCES = re.compile(r'<h2 [^>]*id="sources"')
 HEADING2 = re.compile(r"<h2[ >]")
 ARTICLE_END = re.compile(r"</article>")
@@ -69,7 +73,7 @@ def check_page(rel, html):
     body = html.split("</h1>", 1)[1]
     body = ARTICLE_END.split(body, 1)[0]
     if not ABSTRACT.match(body.lstrip()):
-        raise PostBuildError(f'{src}：页面标题后的第一块必须是提要（!!! abstract "提要"）')
+        raise PostBuildError(f'{src}：页面标题后的第一块必须是提要（!!! abstract "提要"），或先是“30 秒速查”卡再是提要')
     headings = [m.start() for m in HEADING2.finditer(body)]
     sources = SOURCES.search(body)
     if not sources:
@@ -208,6 +212,8 @@ def run(site, zip_to=None):
     if not (site / "index.html").is_file():
         raise PostBuildError(f"{site} 里没有 index.html：请先构建网站")
     check_pages(site)
+    if contradiction := risk_wording.check(site):
+        raise PostBuildError(contradiction)
     runtime = built_runtime(site)
     copy_runtime(site, runtime)
     copy_chart(site)
@@ -215,6 +221,7 @@ def run(site, zip_to=None):
     preload_engine(site, runtime)
     write_exam(site)
     quiz.check_anchors(site)
+    search_synonyms.add(site)
     compact_search_index(site)
     if not search_worker.patch(site):
         raise PostBuildError(
