@@ -225,6 +225,8 @@ EMPTY_STORES = {"cases": _empty_store("cases"), "exam": _empty_store("exam")}
 # RESULT value (e.g. hb-calc__slot--error).
 CLASSES = {
     "result_slot": "hb-calc__slot--",
+    # A checklist's own modifier: this prefix + its id (e.g. the resource finder lists its suggestions in the page).
+    "checklist_id": "hb-checklist--",
     "band_note": "hb-calc__band-note",
     "flag_note": "hb-calc__flag-note",
     "check": "hb-checklist__check",

@@ -187,7 +187,8 @@ def render_checklist(env, spec, searchable=True):
     decision = f' {A["decision"]}="{_e(spec["decision"])}"' if spec.get("decision") else ""
     exclude = "" if searchable else " data-search-exclude"
     fields = spec.get("fields") or []
-    out = [f'<div class="hb-checklist" {A["checklist"]}="{_e(sid)}"{decision}{exclude}>']
+    own = contract.CLASSES["checklist_id"] + sid
+    out = [f'<div class="hb-checklist {_e(own)}" {A["checklist"]}="{_e(sid)}"{decision}{exclude}>']
     if searchable:
         out.append(PAPER_HEAD)
     for group in spec["groups"]:
