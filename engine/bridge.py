@@ -80,6 +80,11 @@ FUNCTIONS = {
     "envelope": ("storage", "envelope", None),
     "measure_record": ("measures", "record", "instruments"),
     "measure_series": ("measures", "series", "instruments"),
+    "rubric_precheck": ("rubric", "precheck", None),
+    "rubric_total": ("rubric", "total", None),
+    "case_practice_step": ("case_practice", "step", None),
+    "case_practice_check": ("case_practice", "check_store", None),
+    "case_practice_report": ("case_practice", "report", None),
 }
 
 
