@@ -1,6 +1,6 @@
 """mkdocs-macros entry point: registers each macro family from its own module."""
 
-from macros import checklists, content, instruments, measures, quiz, search_weights
+from macros import cases, checklists, content, instruments, measures, quiz, search_weights
 
 
 def define_env(env):
@@ -10,6 +10,7 @@ def define_env(env):
     instruments.register(env)
     quiz.register(env)
     measures.register(env)
+    cases.register(env)
 
 
 def on_pre_page_macros(env):
