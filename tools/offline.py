@@ -43,8 +43,12 @@ SEGMENTERS = {"ja": "tinyseg.js", "hi": "wordcut.js", "th": "wordcut.js"}
 REVISION_CHARS = 16
 
 
+# Case-analysis pages are many and read one at a time: like chapter pages, kept on first visit.
+CACHED_ON_VISIT = ("exam/cases/",)
+
+
 def is_tool_page(rel):
-    return rel.startswith(TOOL_FOLDERS)
+    return rel.startswith(TOOL_FOLDERS) and not rel.startswith(CACHED_ON_VISIT)
 
 
 def search_files(site):
