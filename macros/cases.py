@@ -1,7 +1,8 @@
 """Case-analysis practice pages (docs/exam/cases/): one page per case of data/cases/, and the list.
 
 The page shows the scenario and the sub-questions with their answer boxes; the rubric and the model
-answers travel in an inert JSON block that assets/js/cases.js reads, and are drawn only after the
+answers travel as JSON in an attribute of the case's element (Material's instant navigation would
+run a <script> block as code), which assets/js/cases.js reads, and are drawn only after the
 student submits. The sections each point teaches are also listed as Markdown links, so the strict
 build checks every page and anchor.
 """
@@ -57,8 +58,7 @@ def _bundle(case):
             }
         )
     data = {"case": case["id"], "title": case["title"], "questions": questions}
-    # Inside <script type="application/json"> nothing may close the element early.
-    return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+    return html.escape(json.dumps(data, ensure_ascii=False), quote=True)
 
 
 def _question(case, number, q):
@@ -86,14 +86,14 @@ def case_paper(env, case_id):
     minutes = catalog.PAPER_MINUTES // catalog.PAPER_QUESTIONS
     questions = "".join(_question(case, i, q) for i, q in enumerate(case["questions"], 1))
     body = (
-        f'<div class="hb-case" {ATTR["case_paper"]}="{case["id"]}" data-minutes="{minutes}">'
+        f'<div class="hb-case" {ATTR["case_paper"]}="{case["id"]}" data-minutes="{minutes}" '
+        f'{ATTR["case_data"]}="{_bundle(case)}">'
         f'<p class="hb-case__meta">{html.escape(catalog.CHAPTERS[case["chapter"]])} · {html.escape(case["setting"])}'
         f" · 共 {catalog.CASE_MARKS} 分 · 建议用时 {minutes} 分钟</p>"
         f'<div class="hb-case__status hb-noprint" role="status">{NOT_RUNNING}</div>'
         f'<div class="hb-case__tools hb-noprint"></div>'
         f'<div class="hb-case__scenario">{_paragraphs(case["scenario"])}</div>'
         f"{questions}"
-        f'<script type="application/json" {ATTR["case_data"]}>{_bundle(case)}</script>'
         "</div>"
     )
     seen, links = set(), []
@@ -123,11 +123,10 @@ def case_report(env):
     """The place the score report is drawn (assets/js/cases.js fills it from the engine's report)."""
     env.page.meta[contract.NEEDS_ENGINE] = contract.ASSETS["engine_js"]
     titles = {c["id"]: c["title"] for c in catalog.load_all().values()}
-    data = json.dumps({"titles": titles}, ensure_ascii=False).replace("</", "<\\/")
+    data = html.escape(json.dumps({"titles": titles}, ensure_ascii=False), quote=True)
     return (
-        f'<div class="hb-case-report" {ATTR["case_report"]}>'
+        f'<div class="hb-case-report" {ATTR["case_report"]} {ATTR["case_data"]}="{data}">'
         f'<p class="hb-case__status" role="status">{NOT_RUNNING}</p>'
-        f'<script type="application/json" {ATTR["case_data"]}>{data}</script>'
         "</div>"
     )
 

@@ -177,7 +177,7 @@ async function mark(ctx, section, question, confirmed = null) {
 
 // ---- a case page -------------------------------------------------------------------------------
 async function wirePaper(root) {
-  const data = JSON.parse(root.querySelector(sel("case_data")).textContent);
+  const data = JSON.parse(root.getAttribute(CONTRACT.attr.case_data));
   const status = root.querySelector(".hb-case__status");
   const tools = root.querySelector(".hb-case__tools");
   status.textContent = "正在准备作答框……";
@@ -264,7 +264,7 @@ async function drawReport(root, titles) {
 }
 
 async function wireReport(root) {
-  const { titles } = JSON.parse(root.querySelector(sel("case_data")).textContent);
+  const { titles } = JSON.parse(root.getAttribute(CONTRACT.attr.case_data));
   const status = root.querySelector(".hb-case__status");
   status.textContent = "";
   await drawReport(root, titles);
