@@ -81,12 +81,18 @@ def normalise(text):
 
 
 def _negated(text, start):
-    """Whether the term found at `start` is negated by a word just before it in its clause."""
+    """Whether the term found at `start` is negated by a word just before it in its clause.
+
+    A question of the form A不A / A没A ("是不是", "需不需要", "有没有") asks, it does not deny."""
     clause_start = text.rfind("。", 0, start) + 1
-    window = text[max(clause_start, start - NEGATION_REACH) : start]
+    begin = max(clause_start, start - NEGATION_REACH)
     for word in NEGATIONS:
-        if word in window:
-            return True
+        at = text.find(word, begin, start)
+        while at >= 0:
+            asks = word[0] in "不没" and at > 0 and at + 1 < len(text) and text[at - 1] == text[at + 1]
+            if not asks:
+                return True
+            at = text.find(word, at + 1, start)
     return False
 
 
