@@ -179,7 +179,9 @@ def load_case(path):
         ids.add(question["id"])
     total = sum(q["marks"] for q in questions)
     if total != CASE_MARKS:
-        raise DataFileError(path, entry, f"各小题分值之和应为 {CASE_MARKS}（真实试卷每道案例题 {CASE_MARKS} 分），实际 {total}")
+        raise DataFileError(
+            path, entry, f"各小题分值之和应为 {CASE_MARKS}（真实试卷每道案例题 {CASE_MARKS} 分），实际 {total}"
+        )
     return case
 
 

@@ -144,7 +144,12 @@ def step(store, action):
             "covered": summed["covered"],
             "date": action["date"],
         }
-        return {"store": new, "messages": ["本小题自评 " + _number(summed["points"]) + " / " + _number(summed["max"]) + " 分，已保存在本机"]}
+        return {
+            "store": new,
+            "messages": [
+                "本小题自评 " + _number(summed["points"]) + " / " + _number(summed["max"]) + " 分，已保存在本机"
+            ],
+        }
     if kind == "clear":
         case = _ident(action.get("case"), "案例")
         new["drafts"].pop(case, None)

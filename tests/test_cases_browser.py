@@ -68,9 +68,7 @@ def test_drafts_survive_reload_and_navigation(page, base_url):
     # Leave for the list of cases, and come back by its link (the site's instant navigation).
     page.goto(f"{base_url}exam/cases/index.html")
     page.locator(f".md-typeset table a[href$='{CASE}.html']").click()
-    page.wait_for_function(
-        "sel => document.querySelector(sel)?.dataset.ready === 'true'", arg=PAPER, timeout=120000
-    )
+    page.wait_for_function("sel => document.querySelector(sel)?.dataset.ready === 'true'", arg=PAPER, timeout=120000)
     expect(question(page, "q1").locator("textarea")).to_have_value("家属情绪激动，父亲突然病危。")
 
 
@@ -114,7 +112,9 @@ def test_a_whole_case_on_a_phone_without_sideways_scroll(page, base_url):
 
 def test_an_unreadable_store_is_kept_and_not_overwritten(page, base_url):
     page.goto(f"{base_url}exam/cases/index.html")
-    damaged = json.dumps({"format": 1, "drafts": {}, "results": {"x": {"q1": {"kind": "needs", "points": 9, "max": 6}}}})
+    damaged = json.dumps(
+        {"format": 1, "drafts": {}, "results": {"x": {"q1": {"kind": "needs", "points": 9, "max": 6}}}}
+    )
     page.evaluate("([key, value]) => localStorage.setItem(key, value)", [KEY, damaged])
     open_case(page, base_url)
     expect(page.locator(f"{PAPER} .hb-case__status")).to_contain_text("不会保存新的草稿")

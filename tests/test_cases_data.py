@@ -31,7 +31,7 @@ TOPICS = {
 
 
 def test_the_twelve_cases_load_with_every_kind_of_sub_question():
-    assert TOPICS <= set(CASES)
+    assert set(CASES) >= TOPICS
     kinds = {q["kind"] for c in CASES.values() for q in c["questions"]}
     assert kinds == set(cases.KINDS)
     assert sum(1 for c in CASES.values() if any(q["kind"] == "plan" for q in c["questions"])) >= 3
@@ -105,9 +105,10 @@ def agreement(name):
         for point in question["points"]:
             total += 1
             same += (point["id"] in suggested) == (point["id"] in marked)
-        same_marks += rubric.total(question["points"], sorted(suggested))["points"] == rubric.total(
-            question["points"], sorted(marked)
-        )["points"]
+        same_marks += (
+            rubric.total(question["points"], sorted(suggested))["points"]
+            == rubric.total(question["points"], sorted(marked))["points"]
+        )
     return same, total, same_marks
 
 
