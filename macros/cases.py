@@ -90,6 +90,7 @@ def case_paper(env, case_id):
         f'{ATTR["case_data"]}="{_bundle(case)}">'
         f'<p class="hb-case__meta">{html.escape(catalog.CHAPTERS[case["chapter"]])} · {html.escape(case["setting"])}'
         f" · 共 {catalog.CASE_MARKS} 分 · 建议用时 {minutes} 分钟</p>"
+        f'<p class="hb-case__sheet">姓名：__________　日期：__________　得分：______ / {catalog.CASE_MARKS}</p>'
         f'<div class="hb-case__status hb-noprint" role="status">{NOT_RUNNING}</div>'
         f'<div class="hb-case__tools hb-noprint"></div>'
         f'<div class="hb-case__scenario">{_paragraphs(case["scenario"])}</div>'

@@ -133,3 +133,4 @@ def test_printed_case_has_ruled_answer_space_and_no_answer_key(page, base_url):
     assert lines.count() >= 6
     expect(question(page, "q2").locator("textarea")).to_be_hidden()
     expect(page.locator(f"{PAPER} .hb-case__tools")).to_be_hidden()
+    expect(page.locator(f"{PAPER} .hb-case__sheet")).to_contain_text("姓名")
