@@ -105,8 +105,12 @@ def case_paper(env, case_id):
                 if target not in seen:
                     seen.add(target)
                     links.append(f"- [{s['label']}]({relative(env, target)})")
-    revise = "\n\n## 本案涉及的手册小节\n\n交卷评分后，每个要点下面也会列出讲它的小节。\n\n" + "\n".join(links) + "\n"
-    return body + revise
+    revise = (
+        "\n\n## 本案涉及的手册小节\n\n案例和评分要点为本手册编写，要点依据下列小节（各小节注明了自己的来源）"
+        "和本页末尾的参考来源；交卷评分后，每个要点下面也会列出讲它的小节。\n\n" + "\n".join(links) + "\n"
+    )
+    # The page's 参考来源 section, drawn by the same macro as every other page's.
+    return body + revise + env.macros["sources"](*case["sources"])
 
 
 def case_list(env):
