@@ -134,3 +134,31 @@ def test_printed_case_has_ruled_answer_space_and_no_answer_key(page, base_url):
     expect(question(page, "q2").locator("textarea")).to_be_hidden()
     expect(page.locator(f"{PAPER} .hb-case__tools")).to_be_hidden()
     expect(page.locator(f"{PAPER} .hb-case__sheet")).to_contain_text("姓名")
+
+
+def test_import_brings_in_results_and_refuses_other_files(page, base_url):
+    page.goto(f"{base_url}exam/cases/index.html")
+    page.wait_for_function(
+        "sel => document.querySelector(sel)?.dataset.ready === 'true'",
+        arg=f"[{contract.ATTR['case_report']}]",
+        timeout=120000,
+    )
+    status = page.locator(f"[{contract.ATTR['case_report']}] .hb-case__status")
+    other = {"app": contract.APP, "kind": "exam-progress", "format": 1, "data": {}}
+    page.locator(".hb-case__import").set_input_files(
+        files=[{"name": "exam.json", "mimeType": "application/json", "buffer": json.dumps(other).encode()}]
+    )
+    expect(status).to_contain_text("导入失败，已保存的内容没有改动")
+    result = {"kind": "ethics", "points": 2, "max": 6, "covered": ["p1"], "date": "2026-12-05"}
+    envelope = {
+        "app": contract.APP,
+        "kind": contract.CASE_PRACTICE["kind"],
+        "format": 1,
+        "data": {"format": 1, "drafts": {}, "results": {CASE: {"q3": result}}},
+    }
+    page.locator(".hb-case__import").set_input_files(
+        files=[{"name": "cases.json", "mimeType": "application/json", "buffer": json.dumps(envelope).encode()}]
+    )
+    expect(status).to_contain_text("已导入 1 条小题成绩")
+    expect(page.locator(".hb-case__report table")).to_contain_text("伦理困境")
+    assert stored(page)["results"][CASE]["q3"]["points"] == 2
