@@ -232,3 +232,23 @@ CLASSES = {
     "check": "hb-checklist__check",
     "checklist_result": "hb-checklist__result",
 }
+# ---- Case-analysis practice for 中级《社会工作实务》 (docs/exam/cases/, engine/case_practice.py) ----
+# Its store (drafts and self-marked results), exported as its own kind; the kinds of sub-question the
+# data files use and the report names; the elements the case pages are made of (macros/cases.py
+# renders them, assets/js/cases.js wires them; their attributes are the kind's in engine/kinds.py).
+CASE_PRACTICE = {
+    "store": "case_practice",
+    "kind": "case-practice",
+    "format": 1,
+    "kinds": {
+        "needs": "需求与问题分析",
+        "theory": "理论或模式的运用",
+        "intervention": "介入策略与步骤",
+        "ethics": "伦理困境",
+        "evaluation": "评估设计",
+        "plan": "服务方案设计",
+    },
+}
+STORES["case_practice"] = "case-practice"
+FORMATS["case-practice"] = CASE_PRACTICE["format"]
+KIND_NAMES["case-practice"] = "案例分析练习"

@@ -171,6 +171,28 @@ KINDS = {
         "precache": (),
         "shell": (),
     },
+    "case practice": {
+        "title": "案例分析练习（中级《社会工作实务》）",
+        "functions": {
+            "rubric_precheck": ("rubric", "precheck"),
+            "rubric_total": ("rubric", "total"),
+            "case_practice_step": ("case_practice", "step"),
+            "case_practice_check": ("case_practice", "check_store"),
+            "case_practice_report": ("case_practice", "report"),
+        },
+        "bundle": None,
+        "attrs": {
+            "case_paper": "data-case-paper",
+            "case_question": "data-case-question",
+            "case_data": "data-case-data",
+            "case_report": "data-case-report",
+        },
+        # A case page holds a paper, the practice index its report: either loads the script.
+        "feature": ("case_paper", "case_report"),
+        "script": "assets/js/cases.js",
+        "precache": (),  # case pages are kept on first visit (the first-visit budget)
+        "shell": (),
+    },
     "offline copy": {
         "title": "离线使用",
         "functions": {},
@@ -212,7 +234,12 @@ def attributes():
 
 def features():
     """contract.FEATURES: contract key of a kind's root element -> the script handbook.js loads for it."""
-    return {kind["feature"]: kind["script"] for kind in KINDS.values() if kind["feature"]}
+    found = {}
+    for kind in KINDS.values():
+        feature = kind["feature"]
+        for key in (feature,) if isinstance(feature, str) else feature or ():
+            found[key] = kind["script"]
+    return found
 
 
 def bundles():

@@ -4,7 +4,7 @@ from mkdocs.exceptions import PluginError
 
 from catalog.datafiles import DataFileError
 from engine import contract
-from macros import checklists, content, instruments, measures, page_dates, quiz, search_weights
+from macros import cases, checklists, content, instruments, measures, page_dates, quiz, search_weights
 
 
 def define_env(env):
@@ -18,6 +18,7 @@ def define_env(env):
         quiz.register(env)
         measures.register(env)
         page_dates.register(env)
+        cases.register(env)
     except DataFileError as error:  # the build stops with the message alone, no traceback
         raise PluginError(str(error)) from None
 

@@ -46,8 +46,12 @@ REVISION_CHARS = 16
 SW_NAMES = {"caches": contract.CACHES, "swMessages": contract.SW_MESSAGES, "meta": contract.META}
 
 
+# Case-analysis pages are many and read one at a time: like chapter pages, kept on first visit.
+CACHED_ON_VISIT = ("exam/cases/",)
+
+
 def is_tool_page(rel):
-    return rel.startswith(TOOL_FOLDERS)
+    return rel.startswith(TOOL_FOLDERS) and not rel.startswith(CACHED_ON_VISIT)
 
 
 def search_files(site):

@@ -397,6 +397,17 @@ Store.prototype.exportEnvelope = async function exportEnvelope() {
   return { ...answer, saved: true };
 };
 
+/** Write a whole store whose changes another engine module decides (case practice: each change is a
+ * case_practice_step the page has just run): "" when saved, else why not (the tool keeps working). */
+export function writeWhole(name, value) {
+  try {
+    localStorage.setItem(storageKey(name), JSON.stringify(value));
+    return "";
+  } catch (error) {
+    return `${why(error)}，这次没有保存`;
+  }
+}
+
 /** The one Store object per store name in this tab (shared by every page instant navigation shows). */
 export function openStore(name) {
   if (!stores.has(name)) stores.set(name, new Store(name));
