@@ -18,5 +18,7 @@ def references(path=None):
     """All references by id, validated (original sources only, see catalog/reference_checks.py; the
     check that every entry is cited reads the pages and data, so it runs for the real file only)."""
     if path is None:
-        return reference_checks.check(load_records(REFERENCE_FILE, FIELDS, top="references"), REFERENCE_FILE, DATA.parent)
+        return reference_checks.check(
+            load_records(REFERENCE_FILE, FIELDS, top="references"), REFERENCE_FILE, DATA.parent
+        )
     return reference_checks.check(load_records(path, FIELDS, top="references"), path)
