@@ -2,7 +2,7 @@
 
 The page shows the scenario and the sub-questions with their answer boxes; the rubric and the model
 answers travel as JSON in an attribute of the case's element (Material's instant navigation would
-run a <script> block as code), which assets/js/cases.js reads, and are drawn only after the
+run a <script> block as code), which the case-practice script reads, and are drawn only after the
 student submits. The sections each point teaches are also listed as Markdown links, so the strict
 build checks every page and anchor.
 """
@@ -13,6 +13,7 @@ import json
 from catalog import cases as catalog
 from engine import contract
 from macros.links import relative
+from macros.pages import needs_engine
 
 ATTR = contract.ATTR
 # Ruled answer lines printed per mark of a sub-question (classroom copies), within these bounds.
@@ -82,7 +83,7 @@ def _question(case, number, q):
 def case_paper(env, case_id):
     """The whole page body of one case: scenario, sub-questions, the clock, and the sections to revise."""
     case = catalog.load_all()[case_id]
-    env.page.meta[contract.NEEDS_ENGINE] = contract.ASSETS["engine_js"]
+    needs_engine(env)
     minutes = catalog.PAPER_MINUTES // catalog.PAPER_QUESTIONS
     questions = "".join(_question(case, i, q) for i, q in enumerate(case["questions"], 1))
     body = (
@@ -125,8 +126,8 @@ def case_list(env):
 
 
 def case_report(env):
-    """The place the score report is drawn (assets/js/cases.js fills it from the engine's report)."""
-    env.page.meta[contract.NEEDS_ENGINE] = contract.ASSETS["engine_js"]
+    """The place the score report is drawn (the case-practice script fills it from the engine's report)."""
+    needs_engine(env)
     titles = {c["id"]: c["title"] for c in catalog.load_all().values()}
     data = html.escape(json.dumps({"titles": titles}, ensure_ascii=False), quote=True)
     return (

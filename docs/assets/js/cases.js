@@ -4,7 +4,7 @@
 import { call, watch } from "./engine.js";
 import { CONTRACT, sel } from "./contract.js";
 import { storageKey, today, exportFile, downloadText } from "./files.js";
-import { writeWhole } from "./store.js";
+import { readWhole, writeWhole } from "./store.js";
 
 const STORE = "case_practice";
 const KIND = "case-practice";
@@ -29,7 +29,7 @@ function marks(value) {
 async function readStore() {
   let raw;
   try {
-    raw = localStorage.getItem(storageKey(STORE));
+    raw = readWhole(STORE);
   } catch {
     blocked = "浏览器不允许本站保存数据（可能处于无痕模式，或存储已被禁用），草稿不会保存";
     return null;
@@ -306,9 +306,9 @@ export function wire(doc) {
     root.dataset.wired = "true";
     let started = false;
     const stop = watch((state) => {
-      if (state.phase === "failed") {
+      if (state.phase === CONTRACT.worker.broken) {
         root.querySelector(".hb-case__status").textContent = state.message;
-      } else if (state.phase === "ready" && !started) {
+      } else if (state.phase === CONTRACT.worker.started && !started) {
         started = true;
         queueMicrotask(() => stop()); // deferred: watch() may answer before `stop` is assigned
         wireOne(root).catch((error) => {

@@ -397,6 +397,12 @@ Store.prototype.exportEnvelope = async function exportEnvelope() {
   return { ...answer, saved: true };
 };
 
+/** The stored text of a store read whole by its page (case practice), or null; throws when the browser
+ * does not let the site read its storage. */
+export function readWhole(name) {
+  return localStorage.getItem(storageKey(name));
+}
+
 /** Write a whole store whose changes another engine module decides (case practice: each change is a
  * case_practice_step the page has just run): "" when saved, else why not (the tool keeps working). */
 export function writeWhole(name, value) {
