@@ -546,6 +546,28 @@ def _import_summary(store, action):
     return out
 
 
+def _import_digest(store, action):
+    """Plan a case import from fingerprints: {label: fingerprint of the case's content} for what is saved and
+    what the file holds (the file's content was checked piece by piece, see check_part). Answers which labels
+    take the file's case when the reader keeps or replaces, the question to ask, and the message for each."""
+    saved = action.get("saved")
+    incoming = action.get("incoming")
+    if not isinstance(saved, dict) or not isinstance(incoming, dict):
+        raise StateError("导入计划无效")
+    for label in incoming:
+        _label(label)
+    plan = _dict_plan(saved, incoming)
+    risky = sorted(action.get("risky") or [])
+    return {
+        "write": False,
+        "plan": plan,
+        "take": {"keep": plan["added"], "replace": plan["added"] + plan["conflicts"]},
+        "question": _conflict_question(plan, "同名个案") if plan["conflicts"] else "",
+        "said": {"keep": _cases_imported(plan, False, risky), "replace": _cases_imported(plan, True, risky)},
+        "messages": [],
+    }
+
+
 def _merge(saved, incoming, plan, replace):
     for key in plan["added"]:
         saved[key] = incoming[key]
@@ -604,6 +626,7 @@ ACTIONS = {
         "rename_case": _rename_case,
         "delete_case": _delete_case,
         "import_summary": _import_summary,
+        "import_digest": _import_digest,
     },
     "exam": {
         "answer": _answer,

@@ -201,8 +201,8 @@ function caseStore(box, doc) {
       say("已导出全部个案进度。");
     },
     onImport: async (obj, say) => {
-      await checkInPieces("cases", obj, null, say);
-      const answer = await store.importCases(obj, { say });
+      const risky = await checkInPieces("cases", obj, null, say);
+      const answer = await store.importCases(obj, risky);
       say(answer.messages.join("") + (answer.saved ? "" : "（未能保存到本机，见上方提示。）"));
     },
     onClear: async (say) => {

@@ -115,6 +115,7 @@ class Store {
         this.changed();
       }
       this.value = { ...done.store, ...lists };
+      this.askShape(done.store);
     } catch (error) {
       problem = error instanceof SyntaxError ? `本机保存的${this.kindName()}已损坏（内容不完整）` : error.message;
     }
@@ -330,53 +331,41 @@ function slim(name, value, action) {
   return { sent: { ...value, cases }, stubs };
 }
 
+/** Two independent 32-bit fingerprints of an entry's JSON (64 bits: a false "identical" is not a real risk). */
+function entryPrint(entry) {
+  const text = JSON.stringify(entry);
+  return `${fingerprint(text)}.${fingerprint(`\u0001${text}`)}`;
+}
+
 /**
- * Import a case file in pieces (see checkInPieces): each piece is merged by the engine on the saved cases it
- * names; the reader is asked once about all conflicts; the pieces' cases are written together.
+ * Import a checked case file (checkInPieces has had the engine check every piece). The engine plans from
+ * fingerprints of the saved and incoming cases (import_digest: a file of megabytes is one small message) and
+ * names the cases that take the file's content; the reader is asked once about conflicts; `risky` are the
+ * labels whose notes look like ID numbers (from the check).
  */
-Store.prototype.importCases = async function importCases(file, { ask = (text) => window.confirm(text), say = () => {} } = {}) {
+Store.prototype.importCases = async function importCases(file, risky, { ask = (text) => window.confirm(text) } = {}) {
   const latest = await this.get();
   const incoming = file.data.cases || {};
-  const pieces = [];
-  let piece = {};
-  let size = 0;
-  for (const [label, entry] of Object.entries(incoming)) {
-    piece[label] = entry;
-    size += JSON.stringify(entry).length + label.length;
-    if (size > PIECE) {
-      pieces.push(piece);
-      piece = {};
-      size = 0;
-    }
-  }
-  if (size || !pieces.length) pieces.push(piece);
-  const merge = async (replace, only = null) => {
-    const out = [];
-    for (const [index, part] of pieces.entries()) {
-      const labels = Object.keys(part).filter((label) => !only || only.has(label));
-      if (only && !labels.length) continue;
-      if (pieces.length > 4) say(`正在导入……${Math.round((100 * index) / pieces.length)}%`);
-      const saved = Object.fromEntries(labels.filter((l) => Object.hasOwn(latest.cases, l)).map((l) => [l, latest.cases[l]]));
-      const data = Object.fromEntries(labels.map((l) => [l, part[l]]));
-      const store = { ...latest, cases: saved };
-      out.push(await call("transition", this.name, store, { do: "import_apply", replace, file: { ...file, data: { cases: data } } }));
-    }
-    return out;
-  };
-  let answers = await merge(false);
-  const plans = answers.map((a) => a.plan.cases);
-  const risky = answers.flatMap((a) => a.risky);
-  const question = await call("transition", this.name, latest, { do: "import_summary", plans, ask: true });
-  const replace = Boolean(question.question) && ask(question.question);
-  if (replace) answers = answers.concat(await merge(true, new Set(plans.flatMap((p) => p.conflicts))));
+  const prints = (cases) => Object.fromEntries(Object.entries(cases).map(([label, entry]) => [label, entryPrint(entry)]));
+  const head = { ...latest, cases: {} };
+  const plan = await call("transition", this.name, head, { do: "import_digest", saved: prints(latest.cases), incoming: prints(incoming), risky });
+  const replace = Boolean(plan.question) && ask(plan.question);
+  const which = replace ? "replace" : "keep";
   const cases = { ...latest.cases };
-  for (const answer of answers) Object.assign(cases, answer.store.cases);
-  const next = { ...latest, cases, rev: (latest.rev || 0) + 1 };
-  const summary = await call("transition", this.name, next, { do: "import_summary", plans, replace, risky, applied: true });
+  for (const label of plan.take[which]) cases[label] = incoming[label];
   if (this.readRaw() !== this.raw) return { messages: ["另一个标签页刚改动了个案进度，这次导入没有保存。请再导入一次。"], saved: false };
-  const saved = this.write(next);
+  const saved = this.write({ ...latest, cases, rev: (latest.rev || 0) + 1 });
   this.notify("here");
-  return { ...summary, saved };
+  return { messages: [plan.said[which]], saved };
+};
+
+/** The engine's export envelope for a store without its lists' contents, asked once (again after a failure). */
+Store.prototype.askShape = function askShape(head) {
+  this.shape ||= call("transition", this.name, head, { do: "export" }).catch((error) => {
+    this.shape = null;
+    throw error;
+  });
+  return this.shape;
 };
 
 Store.prototype.readRaw = function current() {
@@ -392,7 +381,9 @@ Store.prototype.exportEnvelope = async function exportEnvelope() {
   const value = await this.get();
   const head = {};
   for (const [key, item] of Object.entries(value)) head[key] = item && typeof item === "object" ? (Array.isArray(item) ? [] : {}) : item;
-  const answer = await call("transition", this.name, head, { do: "export" });
+  // The envelope's shape depends on the store's kind only: asked once, early (see read), so an export never
+  // waits behind other engine calls.
+  const answer = structuredClone(await this.askShape(head));
   for (const key of Object.keys(answer.envelope.data)) answer.envelope.data[key] = value[key];
   return { ...answer, saved: true };
 };
