@@ -10,7 +10,7 @@ the page writes back what it returns. report() turns the results into the score 
 Plain Python that MicroPython runs.
 """
 
-from engine import contract, dates, rubric
+from engine import contract, dates, rubric, storage
 from engine.errors import EngineError
 
 FORMAT = contract.CASE_PRACTICE["format"]
@@ -33,6 +33,11 @@ def _day(value):
 
 def empty():
     return {"format": FORMAT, "drafts": {}, "results": {}}
+
+
+def export(store):
+    """The export file's envelope (engine/storage.py) of the saved store, or of an empty one."""
+    return storage.envelope(contract.CASE_PRACTICE["kind"], store if store else empty())
 
 
 def _ident(value, what):

@@ -125,6 +125,7 @@ def as_dict():
         "examFiles": EXAM_FILES,
         "keyFormat": KEY_FORMAT,
         "emptyStores": EMPTY_STORES,
+        "casePractice": {"store": CASE_PRACTICE["store"], "kind": CASE_PRACTICE["kind"]},
         "draftPrefix": DRAFT_PREFIX,
     }
 

@@ -179,6 +179,7 @@ KINDS = {
             "case_practice_step": ("case_practice", "step"),
             "case_practice_check": ("case_practice", "check_store"),
             "case_practice_report": ("case_practice", "report"),
+            "case_practice_export": ("case_practice", "export"),
         },
         "bundle": None,
         "attrs": {

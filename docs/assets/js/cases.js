@@ -3,11 +3,10 @@
 // answer, totals the confirmed points and makes every change to the store; this file draws and writes.
 import { call, watch } from "./engine.js";
 import { CONTRACT, sel } from "./contract.js";
-import { storageKey, today, exportFile, downloadText } from "./files.js";
+import { today, exportFile, downloadText } from "./files.js";
 import { readWhole, writeWhole } from "./store.js";
 
-const STORE = "case_practice";
-const KIND = "case-practice";
+const { store: STORE, kind: KIND } = CONTRACT.casePractice;
 const DRAFT_DELAY_MS = 400;
 let queue = Promise.resolve();
 let blocked = ""; // why nothing may be written (unreadable data is kept, never overwritten)
@@ -267,7 +266,7 @@ async function wireReport(root) {
   const exportButton = button("导出案例分析练习");
   exportButton.addEventListener("click", async () => {
     const stored = await readStore();
-    exportFile(`案例分析练习-${today()}.json`, KIND, stored || { format: CONTRACT.formats[KIND], drafts: {}, results: {} });
+    exportFile(`案例分析练习-${today()}.json`, await call("case_practice_export", stored));
   });
   const input = Object.assign(document.createElement("input"), { type: "file", accept: ".json,application/json" });
   input.className = "hb-case__import";
