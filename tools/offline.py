@@ -33,6 +33,7 @@ SHELL_FILES = (
     "assets/engine/*",
     "assets/engine/data/*/*.json",
     "assets/exam/bank.json",
+    "assets/exam/papers.json",  # the mock papers index; each paper-<id>.json is fetched when drawn (issue 22)
     "assets/exam/set-drills.json",
     "assets/vendor/micropython/*",
 )

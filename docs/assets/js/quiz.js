@@ -234,31 +234,61 @@ function byIds() {
   return new Map(bank.questions.concat(bank.drills).map((q) => [q.id, q]));
 }
 
-// The papers, their parts and the ids each may draw come with the bank (data/exam.yml); a short
-// pool gives a shorter paper. A paper in progress is kept in the store and shown again on return.
+// The papers, their parts and the ids each may draw come with the index (papers.json, made from
+// data/exam.yml); the questions of one paper come in its own file, fetched when it is drawn, so the page
+// never downloads the whole bank. A fixed paper (试卷一、二、三) keeps its order; the random paper is drawn
+// afresh from its pools. A short pool gives a shorter paper. A paper in progress is kept in the store and
+// shown again on return.
+async function loadPaper(id) {
+  const index = bank;
+  await loadBank(`paper-${id}.json`);
+  bank = { ...index, questions: bank.questions, drills: bank.drills };
+}
+
+function drawParts(paper) {
+  const take = (d) => (paper.fixed ? paper.pool[d.pool].slice(0, d.n) : draw(paper.pool[d.pool], d.n));
+  return paper.parts.flatMap((part) => {
+    const ids = part.draws.flatMap(take);
+    return paper.fixed ? ids : draw(ids, ids.length);
+  });
+}
+
 async function mock(root) {
   const p = await progress();
-  const byId = byIds();
   const saved = p.mock;
   const plan = saved && bank.papers.find((x) => x.id === saved.paper);
-  if (plan && saved.ids.every((id) => byId.has(id))) {
-    paperView(root, plan, saved, true);
-    return;
+  if (plan) {
+    try {
+      await loadPaper(plan.id);
+    } catch (error) {
+      root.textContent = error.message;
+      return;
+    }
+    if (saved.ids.every((id) => byIds().has(id))) {
+      paperView(root, plan, saved, true);
+      return;
+    }
   }
   root.replaceChildren(storeNotice(store));
   const short = (paper) => paper.parts.some((part) => part.count < part.wanted);
   const intro = el(`<div class="hb-quiz__start">
-      <p>从题库随机抽题。交卷前不显示答案；交卷后给出总分、各章得分和每题解析，做错的题收入错题本。未交卷的试卷连同剩余时间保存在本机，离开页面后计时暂停，回来可以接着做。</p>
-      ${bank.papers.map((paper) => `<p><button type="button" class="md-button md-button--primary" data-mock="${paper.id}">开始${escape(paper.name)}</button>${short(paper) ? `<br><small>题库暂时只够抽 ${paper.parts.map((part) => `${part.count} 道${part.name}`).join("、")}。</small>` : ""}</p>`).join("")}
+      ${bank.papers.map((paper) => `<p><button type="button" class="md-button md-button--primary" data-mock="${paper.id}">开始${escape(paper.name)}</button>${paper.passing ? `<br><small>满分 ${paper.full} 分，${paper.passing} 分合格。</small>` : ""}${short(paper) ? `<br><small>题库暂时只够抽 ${paper.parts.map((part) => `${part.count} 道${part.name}`).join("、")}。</small>` : ""}</p>`).join("")}
+      <p>试卷一、二、三各是一套固定的试卷，三套之间没有重复的题；随机组卷每次从整个题库重新抽题。交卷前不显示答案；交卷后给出总分、各章得分和每题解析，做错的题收入错题本。未交卷的试卷连同剩余时间保存在本机，离开页面后计时暂停，回来可以接着做。</p>
     </div>`);
   root.append(intro, pastResults(p));
   intro.addEventListener("click", async (event) => {
     const kind = event.target.closest("[data-mock]")?.dataset.mock;
     if (!kind) return;
     const chosen = bank.papers.find((x) => x.id === kind);
+    try {
+      await loadPaper(chosen.id);
+    } catch (error) {
+      intro.append(el(`<p class="hb-quiz__notice">${escape(error.message)}</p>`));
+      return;
+    }
     const state = {
       paper: chosen.id,
-      ids: chosen.parts.flatMap((part) => draw(chosen.pool[part.type], part.count)),
+      ids: drawParts(chosen),
       responses: {},
       at: 0,
       left: chosen.minutes * 60,
@@ -585,7 +615,8 @@ async function wireOne(root) {
   root.dataset.wired = "true";
   const mode = read(root, "quiz");
   try {
-    await loadBank(mode === "practice" ? `set-${read(root, "quiz_set")}.json` : "bank.json");
+    const file = { practice: `set-${read(root, "quiz_set")}.json`, mock: "papers.json" }[mode] || "bank.json";
+    await loadBank(file);
   } catch (error) {
     root.textContent = error.message;
     return;
