@@ -88,6 +88,17 @@ LENGTH_CUE_LIMIT = 0.30
 DUPLICATE_THRESHOLD = 0.6
 # Words by which a stem would name the handbook's own sources; the seeds' author names are added from references.yml.
 SOURCE_WORDS = ["课件", "文章", "笔记", "网页", "本手册"]
+# Patterns by which a stem would lean on a source instead of asking what the reader should know: an author or a
+# study ("Funch 和 Mettlin", "Stanley（2012）", "有研究", "访谈研究", "作者"), a guideline or code by name
+# ("临床实践指南", "NCCN", "LIVE LIFE", "NASW"), or the textbook as authority ("按教材", "按照初级《社会工作实务》教材").
+# A real paper asks the concept; naming the source also lets a student answer by recall of a name, not of the idea.
+SOURCE_PATTERNS = [
+    r"[A-Z][A-Za-z'-]+\s*(?:和|与|及|&|and)\s*[A-Z][A-Za-z'-]+",
+    r"[A-Z][A-Za-z'-]+(?:\s*等)?\s*[（(]\d{4}[）)]",
+    r"有研究|一项[^，。（]{0,12}研究|[访调]谈?研究|研究(?:发现|显示|表明|指出|中)|该研究|相关研究|(?<!工)作者|文献|调查显示",
+    r"NCCN|NASW|LIVE LIFE|ESMO|ASCO|临床实践指南|实施指南|(?:照护|治疗)指南",
+    r"(?:按|按照|根据|依据)[^，。（]{0,12}(?:教材|课本|讲义)|教材(?:的|中的|里的)?(?:说法|界定|划分|认为)",
+]
 log = logging.getLogger("handbook.quiz")
 # type -> (allowed option counts, allowed numbers of correct options)
 SHAPES = {"single": ({4}, {1}), "multi": ({5}, {2, 3, 4}), "case": ({4, 5}, {1, 2, 3, 4})}
@@ -139,8 +150,8 @@ def _source_pattern():
         if ref.get("file"):  # a seed document: its authors, unless anonymous
             names.update(n.strip() for n in ref["text"].split(". ")[0].split(",") if n.strip() not in ("", "佚名"))
             names.add(rid)
-    words = SOURCE_WORDS + sorted(names)
-    return re.compile("|".join(map(re.escape, words)), re.IGNORECASE)
+    words = [re.escape(w) for w in SOURCE_WORDS + sorted(names)] + SOURCE_PATTERNS
+    return re.compile("|".join(words), re.IGNORECASE)
 
 
 def _check_sources_not_named(path, qid, texts, pattern):

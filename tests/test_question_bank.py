@@ -47,6 +47,18 @@ def test_valid_question_loads(tmp_path, monkeypatch):
     assert [q["id"] for q in quiz.load_questions()] == ["cw-900"]
 
 
+def test_source_check_leaves_ordinary_stems_alone():
+    """社会工作者 contains 作者, and a national policy document may be asked about by name."""
+    pattern = quiz._source_pattern()
+    for stem in (
+        "社会工作者首先应当（ ）",
+        "《安宁疗护实践指南（2025年版）》规定的是（ ）",
+        "按照危机介入的原则，社会工作者的首要目标是（ ）",
+        "社会工作者用 PHQ-9 为患者筛查（ ）",
+    ):
+        assert not pattern.search(stem), stem
+
+
 @pytest.mark.parametrize(
     "bad, rule",
     [
@@ -73,6 +85,18 @@ def test_valid_question_loads(tmp_path, monkeypatch):
         (variant(scenario="来源网页介绍了一种做法。"), "不应提到手册的来源（“网页”）"),
         (variant(scenario="备考笔记里的一个案例。"), "不应提到手册的来源（“笔记”）"),
         (variant(stem="文章作者的观点是（ ）"), "不应提到手册的来源（“文章”）"),
+        # Authors, studies, guidelines and the textbook as authority (issue 22).
+        (variant(stem="在 Funch 和 Mettlin（1982）的研究中，与躯体康复呈正相关的是（ ）"), "（“Funch 和 Mettlin”）"),
+        (variant(stem="根据 Stanley（2012）的描述，安全计划包括（ ）"), "（“Stanley（2012）”）"),
+        (variant(stem="有研究访谈了多位医务社会工作者（ ）"), "（“有研究”）"),
+        (variant(stem="对医务人员的访谈研究发现（ ）"), "（“访谈研究”）"),
+        (variant(stem="按照 NCCN 指南的要求，这样的支持缺少的是（ ）"), "（“NCCN”）"),
+        (variant(stem="按照姑息照护的临床实践指南，满意结果包括（ ）"), "（“临床实践指南”）"),
+        (variant(stem="世界卫生组织 LIVE LIFE 实施指南列出的干预是（ ）"), "（“LIVE LIFE”）"),
+        (variant(stem="按照 NASW 伦理守则，应说明的内容有（ ）"), "（“NASW”）"),
+        (variant(stem="按教材，医务社会工作的特点包括（ ）"), "（“按教材”）"),
+        (variant(stem="按照初级《社会工作实务》教材，个案会谈的类型包括（ ）"), "不应提到手册的来源"),
+        (variant(scenario="该研究所列的挑战有三项。"), "（“该研究”）"),
     ],
 )
 def test_malformed_question_names_file_question_and_rule(tmp_path, monkeypatch, bad, rule):
