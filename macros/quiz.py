@@ -75,7 +75,7 @@ EXTENSION_FIELDS = {"code": (str, True), "label": (str, True)}
 NUMERALS = "一二三四五六七八九"
 # While the 实务 chapters' questions are still being written, a paper whose pool is too small only warns.
 # Set to True once they are merged: then a short pool fails the build.
-PAPER_POOLS_MUST_BE_FULL = False
+PAPER_POOLS_MUST_BE_FULL = True
 # The correct option may be the (strictly) longest in at most this share of single-answer questions:
 # above it, "pick the longest" becomes a winning strategy that the real paper does not reward.
 LENGTH_CUE_LIMIT = 0.30

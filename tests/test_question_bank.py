@@ -361,6 +361,14 @@ def test_fixed_papers_share_no_question_and_are_full():
             assert len(plan["pool"]["drill"]) <= paper["drills"]
 
 
+def test_key_positions_are_balanced():
+    """Each of A–D keys between 20 % and 30 % of single-answer items: no position a guesser could favour."""
+    singles = [q for q in quiz.load_questions() if quiz.part_of(q) == "single"]
+    at = [next(i for i, o in enumerate(q["options"]) if o["correct"]) for q in singles]
+    shares = [at.count(i) / len(at) for i in range(4)]
+    assert all(0.2 <= s <= 0.3 for s in shares), shares
+
+
 def test_case_questions_are_drawn_by_their_shape():
     questions, drills = quiz.load_questions(), quiz.load_drills()
     cases = {q["id"]: q for q in questions if q["type"] == "case"}
