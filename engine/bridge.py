@@ -68,6 +68,7 @@ FUNCTIONS = {
     "checklist": ("casework", "evaluate", "checklists"),
     "grade": ("quiz", "grade", None),
     "exam_score": ("quiz", "exam_score", None),
+    "exam_report": ("quiz", "exam_report", None),  # issue 22: the score report after a paper
     "review": ("quiz", "review", None),
     "due": ("quiz", "due", None),
     "reveal": ("quiz", "reveal", None),
