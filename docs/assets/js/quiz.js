@@ -333,6 +333,7 @@ function paperView(root, plan, state, resumed) {
     // The last part takes whatever remains, should the layout have changed since the paper was drawn.
     for (const q of paper.slice(offset, n === plan.parts.length - 1 ? paper.length : offset + part.count)) {
       const card = questionCard(q);
+      card.id = `hb-paper-${cards.length + 1}`;
       cards.push(card);
       const li = document.createElement("li");
       li.append(card);
@@ -341,7 +342,12 @@ function paperView(root, plan, state, resumed) {
     offset += part.count;
     return [el(`<h2>${escape(part.title)}</h2>`), ol];
   });
-  root.append(storeNotice(store), result, notice, clock, ...parts, actions);
+  const marked = new Set(state.marked || []);
+  const sheet = answerSheet(cards, marked, () => {
+    state.marked = [...marked];
+    save();
+  });
+  root.append(storeNotice(store), result, notice, clock, ...parts, actions, sheet.element);
 
   // The clock runs only while this page is shown: leaving (another page, reload, closing the tab)
   // stops it and saves the time left; coming back resumes from there.
@@ -438,6 +444,7 @@ function paperView(root, plan, state, resumed) {
     state.responses[card.dataset.questionId] = chosenOf(card);
     state.at = cards.indexOf(card);
     save();
+    sheet.update();
   });
   root.addEventListener("focusin", (event) => {
     const at = cards.indexOf(event.target.closest(".hb-q"));
@@ -469,25 +476,20 @@ function paperView(root, plan, state, resumed) {
     const responses = Object.fromEntries(cards.map((c) => [c.dataset.questionId, chosenOf(c)]));
     try {
       const full = await Promise.all(paper.map((q) => call("reveal", q)));
-      const scored = await call("exam_score", full, responses);
-      scored.items.forEach((graded, i) => showFeedback(cards[i], full[i], graded));
+      const before = await progress();
+      const report = await call("exam_report", full, responses, plan.passing ?? null, plan.full ?? null,
+        pastOfSubject(before.exams, plan), today(), plan.id);
+      report.items.forEach((graded, i) => showFeedback(cards[i], full[i], graded));
       const p = await progress();
-      for (const [i, graded] of scored.items.entries()) await note(p, paper[i], graded.correct);
-      p.exams.push({ date: today(), points: scored.points, max: scored.max, paper: plan.id });
+      for (const [i, graded] of report.items.entries()) await note(p, paper[i], graded.correct);
+      p.exams.push({ date: today(), points: report.points, max: report.max, paper: plan.id });
       p.mock = null;
       store.save(p);
       leaving.abort();
-      const rows = Object.entries(scored.by_chapter).map(([ch, s]) =>
-        `<tr><td>${escape(bank.chapters[ch])}</td><td>${s.count}</td><td>${s.correct}</td><td>${s.points} / ${s.max}</td></tr>`).join("");
       clock.hidden = true;
       actions.hidden = true;
-      result.innerHTML = `
-        <h2>成绩</h2>
-        <p class="hb-quiz__score">${timeUp ? "时间已到，已按作答内容交卷。" : ""}得分 <strong data-exam-score>${scored.points}</strong> / ${scored.max}</p>
-        <table><thead><tr><th>章节</th><th>题数</th><th>全对</th><th>得分</th></tr></thead><tbody>${rows}</tbody></table>
-        <p>每题的解析已显示在题目下方；做错或少选的题已收入<a href="${window.handbookRoot}exam/mistakes.html">错题本</a>。</p>
-        <p class="hb-noprint"><button type="button" class="md-button" data-do="again">再做一份</button></p>`;
-      result.querySelector('[data-do="again"]').addEventListener("click", () => mock(root));
+      sheet.element.hidden = true;
+      reportView(result, report, { timeUp, again: () => mock(root) });
       result.scrollIntoView({ block: "start" });
       result.focus({ preventScroll: true });
     } catch (error) {
@@ -520,6 +522,148 @@ function paperView(root, plan, state, resumed) {
     cards.forEach((card) => card.querySelectorAll("input").forEach((i) => { i.disabled = false; }));
     run();
   })();
+}
+
+// ---- answer sheet and score report (issue 22) ------------------------------------------------
+// New functions only. The sheet reads the cards on the page; the report draws what
+// engine/quiz.py exam_report decided (totals, pass line, weakest 考点, history). Saving stays with
+// paperView above: the sheet tells it which questions are marked and paperView saves.
+
+/** 答题卡: one small cell per question — answered, unanswered or marked; tapping a cell jumps to it.
+ * Pinned small at the bottom of the screen on a phone, opened with its button. */
+function answerSheet(cards, marked, onMark) {
+  const element = el(`<nav class="hb-sheet hb-noprint" aria-label="答题卡">
+      <button type="button" class="hb-sheet__toggle" aria-expanded="false">答题卡 <span data-sheet-count></span></button>
+      <ol class="hb-sheet__grid" hidden></ol>
+      <p class="hb-sheet__legend" hidden><span class="hb-sheet__cell is-answered">已答</span><span class="hb-sheet__cell">未答</span><span class="hb-sheet__cell is-marked">标记</span></p></nav>`);
+  const grid = element.querySelector("ol");
+  const toggle = element.querySelector("button");
+  cards.forEach((card, i) => {
+    const li = document.createElement("li");
+    li.innerHTML = `<a class="hb-sheet__cell" href="#${card.id}" data-sheet-at="${i}">${i + 1}</a>`;
+    grid.append(li);
+    const mark = el(`<button type="button" class="hb-q__mark hb-noprint" aria-pressed="${marked.has(card.dataset.questionId)}">标记</button>`);
+    card.querySelector(".hb-q__meta").append(" ", mark);
+    mark.addEventListener("click", () => {
+      const id = card.dataset.questionId;
+      const on = !marked.has(id);
+      if (on) marked.add(id);
+      else marked.delete(id);
+      mark.setAttribute("aria-pressed", String(on));
+      onMark(id, on);
+      update();
+    });
+  });
+  function update() {
+    let answered = 0;
+    cards.forEach((card, i) => {
+      const cell = grid.children[i].firstChild;
+      const done = chosenOf(card).length > 0;
+      answered += done ? 1 : 0;
+      cell.classList.toggle("is-answered", done);
+      cell.classList.toggle("is-marked", marked.has(card.dataset.questionId));
+      cell.setAttribute("aria-label", `第 ${i + 1} 题，${done ? "已答" : "未答"}${marked.has(card.dataset.questionId) ? "，已标记" : ""}`);
+    });
+    element.querySelector("[data-sheet-count]").textContent = `已答 ${answered}/${cards.length}${marked.size ? ` · 标记 ${marked.size}` : ""}`;
+  }
+  toggle.addEventListener("click", () => {
+    const open = grid.hidden;
+    grid.hidden = !open;
+    element.querySelector(".hb-sheet__legend").hidden = !open;
+    toggle.setAttribute("aria-expanded", String(open));
+  });
+  grid.addEventListener("click", (event) => {
+    const at = event.target.closest("[data-sheet-at]")?.dataset.sheetAt;
+    if (at === undefined) return;
+    event.preventDefault();
+    const card = cards[Number(at)];
+    card.scrollIntoView({ block: "start" });
+    card.querySelector("input")?.focus({ preventScroll: true });
+  });
+  update();
+  return { element, update };
+}
+
+/** Earlier results of papers of the same subject (all papers when this one imitates none). */
+function pastOfSubject(exams, plan) {
+  const subject = new Map(bank.papers.map((x) => [x.id, x.subject || null]));
+  return exams.filter((e) => !plan.subject || subject.get(e.paper) === plan.subject);
+}
+
+/** A 考点 as the report names it: the chapter of its page and the heading it links to. */
+function sectionName(section) {
+  const [page, anchor = ""] = section.split("#");
+  const folder = page.split("/")[0];
+  return `${bank.chapters[folder] || folder} · ${decodeURIComponent(anchor).replace(/-/g, " ") || "本章"}`;
+}
+
+function reportView(box, report, { timeUp, again }) {
+  const names = new Map(bank.papers.map((x) => [x.id, x.name]));
+  const verdict = report.passed === null ? "" : ` data-passed="${report.passed}"`;
+  const chapters = report.by_exam.map((r) => `<tr><td>${escape(bank.exams[r.key] || r.key)}</td><td>${r.points} / ${r.max}</td>
+      <td>${r.right}</td><td>${r.partial}</td><td>${r.wrong}</td><td>${r.blank}</td></tr>`).join("");
+  const weakest = report.weakest.map((r) => `<li><a href="${window.handbookRoot}${escape(r.key)}">${escape(sectionName(r.key))}</a>：
+      失 ${r.lost} 分（${r.ids.length} 题${r.blank ? `，其中未答 ${r.blank} 题` : ""}）</li>`).join("");
+  const sections = report.by_section.map((r) => `<tr><td><a href="${window.handbookRoot}${escape(r.key)}">${escape(sectionName(r.key))}</a></td>
+      <td>${r.points} / ${r.max}</td><td>${r.blank}</td></tr>`).join("");
+  const history = report.history.map((r) => `<tr><td>${escape(r.date)}</td><td>${escape(names.get(r.paper) || r.paper)}</td>
+      <td>${r.points} / ${r.max}</td><td>${r.percent}%</td></tr>`).join("");
+  box.innerHTML = `
+    <h2>成绩</h2>
+    <p class="hb-quiz__score">${timeUp ? "时间已到，已按作答内容交卷。" : ""}得分 <strong data-exam-score>${report.points}</strong> / ${report.max}</p>
+    ${report.lines.map((line, i) => `<p class="hb-report__line"${i ? "" : verdict}>${escape(line)}</p>`).join("")}
+    <h3>按章节</h3>
+    <div class="hb-report__wide"><table><thead><tr><th>章节</th><th>得分</th><th>全对</th><th>部分得分</th><th>答错</th><th>未答</th></tr></thead><tbody>${chapters}</tbody></table></div>
+    ${weakest ? `<h3>最薄弱的考点</h3><ol class="hb-report__weak">${weakest}</ol>
+    <p class="hb-noprint"><button type="button" class="md-button md-button--primary" data-do="retry">再练这些</button></p>
+    <div class="hb-report__retry"></div>` : "<p>各考点都拿到了满分。</p>"}
+    <details><summary>按考点的得分</summary><table><thead><tr><th>考点</th><th>得分</th><th>未答</th></tr></thead><tbody>${sections}</tbody></table></details>
+    <h3>以往成绩</h3>
+    <div class="hb-report__chart" aria-hidden="true"></div>
+    <table class="hb-report__history"><thead><tr><th>日期</th><th>试卷</th><th>得分</th><th>得分率</th></tr></thead><tbody>${history}</tbody></table>
+    <p>每题的解析已显示在题目下方；做错或少选的题已收入<a href="${window.handbookRoot}exam/mistakes.html">错题本</a>。</p>
+    <p class="hb-noprint"><button type="button" class="md-button" data-do="again">再做一份</button></p>`;
+  box.querySelector('[data-do="again"]').addEventListener("click", again);
+  box.querySelector('[data-do="retry"]')?.addEventListener("click", (event) => {
+    event.target.disabled = true;
+    const byId = byIds();
+    const ids = report.weakest.flatMap((r) => r.ids).filter((id) => byId.has(id));
+    practice(box.querySelector(".hb-report__retry"), ids.map((id) => byId.get(id)), { extra: true });
+  });
+  historyChart(box.querySelector(".hb-report__chart"), report.history);
+  box.scrollIntoView({ block: "start" });
+  box.focus({ preventScroll: true });
+}
+
+/** The history as a line of 得分率 (%) over the papers, drawn with the site's chart library (uPlot);
+ * the table under it carries the same figures for screen readers and print. */
+async function historyChart(box, rows) {
+  if (rows.length < 2) {
+    box.hidden = true;
+    return;
+  }
+  try {
+    const root = new URL("../../", import.meta.url);
+    if (!window.uPlot) {
+      document.head.append(Object.assign(document.createElement("link"), { rel: "stylesheet", href: new URL(CONTRACT.assets.chart_css, root).href }));
+      await new Promise((resolve, reject) => {
+        const script = Object.assign(document.createElement("script"), { src: new URL(CONTRACT.assets.chart_js, root).href });
+        script.onload = resolve;
+        script.onerror = reject;
+        document.head.append(script);
+      });
+    }
+    const width = Math.max(240, box.clientWidth || 320);
+    const xs = rows.map((_, i) => i + 1);
+    new window.uPlot({
+      width, height: 180, legend: { show: false },
+      scales: { x: { time: false }, y: { range: [0, 100] } },
+      axes: [{ values: (u, ticks) => ticks.map((t) => (Number.isInteger(t) ? `第${t}次` : "")) }, { values: (u, ticks) => ticks.map((t) => `${t}%`) }],
+      series: [{}, { stroke: getComputedStyle(box).getPropertyValue("--hb-chart-line").trim() || "#2e7d32", width: 2, points: { show: true } }],
+    }, [xs, rows.map((r) => r.percent)], box);
+  } catch {
+    box.hidden = true; // the table below says the same
+  }
 }
 
 // ---- 错题本 -------------------------------------------------------------------------------
