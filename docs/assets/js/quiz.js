@@ -347,7 +347,8 @@ function paperView(root, plan, state, resumed) {
     state.marked = [...marked];
     save();
   });
-  root.append(storeNotice(store), result, notice, clock, ...parts, actions, sheet.element);
+  // The sheet comes before 交卷 so that, pinned at the bottom, it never covers the button.
+  root.append(storeNotice(store), result, notice, clock, ...parts, sheet.element, actions);
 
   // The clock runs only while this page is shown: leaving (another page, reload, closing the tab)
   // stops it and saves the time left; coming back resumes from there.
@@ -566,16 +567,17 @@ function answerSheet(cards, marked, onMark) {
     });
     element.querySelector("[data-sheet-count]").textContent = `已答 ${answered}/${cards.length}${marked.size ? ` · 标记 ${marked.size}` : ""}`;
   }
-  toggle.addEventListener("click", () => {
-    const open = grid.hidden;
+  function show(open) {
     grid.hidden = !open;
     element.querySelector(".hb-sheet__legend").hidden = !open;
     toggle.setAttribute("aria-expanded", String(open));
-  });
+  }
+  toggle.addEventListener("click", () => show(grid.hidden));
   grid.addEventListener("click", (event) => {
     const at = event.target.closest("[data-sheet-at]")?.dataset.sheetAt;
     if (at === undefined) return;
     event.preventDefault();
+    show(false); // folded again, so the open sheet does not cover the question jumped to
     const card = cards[Number(at)];
     card.scrollIntoView({ block: "start" });
     card.querySelector("input")?.focus({ preventScroll: true });
