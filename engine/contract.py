@@ -197,7 +197,14 @@ CACHES = {"prefix": "hb-", "shell": "hb-shell-", "pages": "hb-pages-", "files": 
 # Messages a page sends the service worker.
 SW_MESSAGES = {"skip_waiting": "skip-waiting", "which_build": "build"}
 # The exam's files under ASSETS["exam_dir"]: the whole bank, and one set per chapter ("{}" is the set).
-EXAM_FILES = {"bank": "bank.json", "set": "set-{}.json", "drills": "set-drills.json"}
+# The mock papers' index ("papers") and one file per paper ("paper", "{}" is its id), fetched when drawn.
+EXAM_FILES = {
+    "bank": "bank.json",
+    "set": "set-{}.json",
+    "drills": "set-drills.json",
+    "papers": "papers.json",
+    "paper": "paper-{}.json",
+}
 # The storage key's formula (storage_key() above and storageKey() in contract.js both fill it in).
 KEY_FORMAT = SITE + ":{root}:{store}"
 # A form's unsaved answers are kept under KEY_FORMAT with this prefix + the form's id as the store

@@ -136,6 +136,7 @@ KINDS = {
         "functions": {
             "grade": ("quiz", "grade"),
             "exam_score": ("quiz", "exam_score"),
+            "exam_report": ("quiz", "exam_report"),
             "review": ("quiz", "review"),
             "due": ("quiz", "due"),
             "reveal": ("quiz", "reveal"),
@@ -147,7 +148,7 @@ KINDS = {
         "script": "assets/js/quiz.js",
         "precache": ("exam/",),
         # The whole bank and the drills' set; a chapter's set is kept on first visit.
-        "shell": ("assets/exam/bank.json", "assets/exam/set-drills.json"),
+        "shell": ("assets/exam/bank.json", "assets/exam/set-drills.json", "assets/exam/papers.json"),
         "target": ("tool:drills", "exam/drills.md", "技巧辨析"),
         "more_targets": (("tool:mock", "exam/mock.md", "模拟考试"),),
     },

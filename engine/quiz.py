@@ -171,3 +171,165 @@ def reveal(question):
 def hidden_is_multi(question):
     """is_multi() of a bundle question whose answer is still hidden."""
     return is_multi(reveal(question))
+
+
+# ---- score report (issue 22) -------------------------------------------------------------------
+# After a mock paper: the total against the pass line, where the points were lost (by exam chapter and by
+# 考点 = the section a question links to), the five weakest 考点 with their questions to practise again,
+# and the history of papers. Unanswered questions are counted apart from wrong ones: leaving a question
+# blank and choosing a wrong option are different habits to correct.
+WEAKEST = 5
+
+
+def _num(x):
+    """A point value as the page shows it: 72 for 72.0, 72.5 stays."""
+    return int(x) if x == int(x) else x
+
+
+def _tally(groups, key, graded, answered):
+    row = groups.get(key)
+    if row is None:
+        row = {"key": key, "points": 0.0, "max": 0.0, "count": 0, "right": 0, "partial": 0, "wrong": 0, "blank": 0}
+        groups[key] = row
+    row["points"] += graded["points"]
+    row["max"] += graded["max"]
+    row["count"] += 1
+    if not answered:
+        row["blank"] += 1
+    elif graded["correct"]:
+        row["right"] += 1
+    elif graded["points"] > 0:
+        row["partial"] += 1
+    else:
+        row["wrong"] += 1
+
+
+def _rows(groups, order):
+    out = []
+    for key in order:
+        row = groups[key]
+        out.append(
+            {
+                "key": key,
+                "points": _num(row["points"]),
+                "max": _num(row["max"]),
+                "lost": _num(row["max"] - row["points"]),
+                "count": row["count"],
+                "right": row["right"],
+                "partial": row["partial"],
+                "wrong": row["wrong"],
+                "blank": row["blank"],
+            }
+        )
+    return out
+
+
+def _verdict(points, maximum, passing, full):
+    """(passed, sentence): the pass line applies only to a full-length paper (its maximum equals the real one)."""
+    if passing is None or full is None or maximum != full:
+        return None, "本卷不是整卷，不对照合格线。"
+    if points >= passing:
+        return True, "总分 " + str(_num(points)) + " / " + str(_num(maximum)) + "，达到合格线 " + str(passing) + " 分。"
+    gap = _num(passing - points)
+    return False, (
+        "总分 "
+        + str(_num(points))
+        + " / "
+        + str(_num(maximum))
+        + "，未达到合格线 "
+        + str(passing)
+        + " 分，还差 "
+        + str(gap)
+        + " 分。"
+    )
+
+
+def exam_report(questions, responses, passing=None, full=None, history=None, today=None, paper=None):
+    """The report of one submitted paper.
+
+    questions: revealed questions [{id, chapter, exam, section, type, options}] in paper order; responses:
+    {id: [indices]} (absent or [] = unanswered); passing / full: the real paper's pass line and full marks
+    (None for a paper that is not a real one); history: earlier results [{date, paper, points, max}] to list
+    with this one (the paper just submitted joins them when `today` is given, as paper `paper`). Returns totals, pass/fail, counts (right, partial, wrong, blank), points by exam chapter
+    and by section, the weakest sections (most points lost, at most five) with their question ids, the
+    history rows oldest first, and the sentences the page shows.
+    """
+    if not isinstance(responses, dict) or not isinstance(questions, list) or not questions:
+        raise QuizError("成绩报告的数据不完整")
+    scored = exam_score(questions, responses)
+    by_exam, by_section, exam_order, section_order, missed = {}, {}, [], [], {}
+    counts = {"right": 0, "partial": 0, "wrong": 0, "blank": 0}
+    for n, question in enumerate(questions):  # zip(strict=) is not in MicroPython
+        graded = scored["items"][n]
+        answered = bool(responses.get(question["id"]))
+        code, section = question.get("exam") or "", question.get("section") or ""
+        if code not in by_exam:
+            exam_order.append(code)
+        if section not in by_section:
+            section_order.append(section)
+        _tally(by_exam, code, graded, answered)
+        _tally(by_section, section, graded, answered)
+        if not answered:
+            counts["blank"] += 1
+        elif graded["correct"]:
+            counts["right"] += 1
+        elif graded["points"] > 0:
+            counts["partial"] += 1
+        else:
+            counts["wrong"] += 1
+        if not graded["correct"]:
+            missed.setdefault(section, []).append(question["id"])
+    sections = _rows(by_section, section_order)
+    # Weakest: most points lost; ties go to the lower share kept, then to the earlier section in the paper.
+    losing = [(-row["lost"], row["points"] / row["max"] if row["max"] else 0, n, row) for n, row in enumerate(sections)]
+    weakest = []
+    for _, _, _, row in sorted(losing):
+        if row["lost"] > 0 and len(weakest) < WEAKEST:
+            weak = dict(row)
+            weak["ids"] = missed[row["key"]]
+            weakest.append(weak)
+    passed, sentence = _verdict(scored["points"], scored["max"], passing, full)
+    lines = [sentence]
+    lines.append(
+        "全对 "
+        + str(counts["right"])
+        + " 题，部分得分 "
+        + str(counts["partial"])
+        + " 题，答错 "
+        + str(counts["wrong"])
+        + " 题，未作答 "
+        + str(counts["blank"])
+        + " 题。"
+    )
+    if counts["blank"]:
+        lines.append("未作答的题单独列出，不算作答错；真实考试中空着的题同样不得分。")
+    past = []
+    earlier = list(history) if isinstance(history, list) else []
+    if today is not None:
+        dates.day_number(today)
+        earlier.append({"date": today, "paper": paper or "", "points": scored["points"], "max": scored["max"]})
+    for entry in earlier:
+        if isinstance(entry, dict) and entry.get("max"):
+            past.append(
+                {
+                    "date": str(entry.get("date", "")),
+                    "paper": str(entry.get("paper", "")),
+                    "points": _num(entry["points"]),
+                    "max": _num(entry["max"]),
+                    "percent": _num(round(entry["points"] * 100 / entry["max"], 1)),
+                }
+            )
+    past = [row for _, _, row in sorted((row["date"], n, row) for n, row in enumerate(past))]
+    return {
+        "points": _num(scored["points"]),
+        "max": _num(scored["max"]),
+        "passing": passing,
+        "passed": passed,
+        "counts": counts,
+        "by_exam": _rows(by_exam, exam_order),
+        "by_section": sections,
+        "weakest": weakest,
+        "history": past,
+        "lines": lines,
+        "items": scored["items"],
+    }

@@ -292,28 +292,50 @@ def _now(action):
 
 
 def _draw(store, action):
+    """Draw a mock paper (data/exam.yml, as the papers' index gives it): each part takes n questions from
+    each of its pools; a fixed paper (试卷一/二/三) takes the first n in the pool's order and keeps them
+    in that order, a random paper takes n at random and shuffles the part."""
     paper = action.get("paper")
     seed = action.get("seed")
     if not isinstance(paper, dict) or not isinstance(paper.get("id"), str) or not isinstance(seed, int):
         raise StateError("试卷定义无效")
     now = _now(action)
+    fixed = paper.get("fixed") is True
+    pools = paper.get("pool") or {}
     ids = []
     for part in paper.get("parts") or []:
-        pool = (paper.get("pool") or {}).get(part.get("type")) or []
-        ids.extend(_shuffled(pool, seed + len(ids))[: part.get("count", 0)])
+        taken = []
+        for take in part.get("draws") or []:
+            pool = pools.get(take.get("pool")) or []
+            n = take.get("n", 0)
+            taken.extend(pool[:n] if fixed else _shuffled(pool, seed + len(ids) + len(taken))[:n])
+        ids.extend(taken if fixed else _shuffled(taken, seed + len(ids)))
     if not ids:
         raise StateError("题库里没有可抽的题")
+    if len(set(ids)) != len(ids):
+        raise StateError("试卷定义无效：同一道题被抽了两次")
     seconds = int(paper.get("minutes", 0)) * 60
     store["mock"] = {
         "paper": paper["id"],
         "ids": ids,
         "responses": {},
+        "marked": [],
         "at": 0,
         "left": seconds,
         "deadline": now + seconds,
         "started": _today(action),
     }
     return ["已抽好试卷，共 " + str(len(ids)) + " 题。"]
+
+
+def _mock_mark(store, action):
+    """The questions the reader marked to come back to (the answer sheet shows them)."""
+    paper = _mock_of(store)
+    marked = action.get("marked")
+    if not isinstance(marked, list) or any(qid not in paper["ids"] for qid in marked):
+        raise StateError("标记的题不在本卷中")
+    paper["marked"] = [qid for qid in paper["ids"] if qid in marked]
+    return []
 
 
 def _mock_of(store):
@@ -633,6 +655,7 @@ ACTIONS = {
         "place": _place,
         "draw": _draw,
         "mock_answer": _mock_answer,
+        "mock_mark": _mock_mark,
         "clock_pause": _clock_pause,
         "clock_resume": _clock_resume,
         "clock_expire": _clock_expire,

@@ -209,6 +209,9 @@ def _mock(paper):
             _fail(what + "的作答 " + _clip(qid) + " 无效")
         for option in chosen:
             _count(option, what + "的作答 " + _clip(qid), 0, 4)
+    marked = paper.get("marked", [])
+    if not isinstance(marked, list) or any(qid not in ids for qid in marked):
+        _fail(what + "的标记无效")
     _count(paper.get("at", 0), what + "的位置", 0, len(ids) - 1)
     _count(paper.get("left"), what + "的剩余时间", 0, _MOCK_SECONDS_MAX)
     _count(paper.get("deadline"), what + "的截止时间")

@@ -1,6 +1,6 @@
 """Content conventions: sources at the foot of a page, the bibliography and the glossary."""
 
-from catalog import checklists, instruments
+from catalog import checklists, instruments, syllabus
 from catalog.datafiles import DataFileError
 from catalog.glossary import terms as glossary_terms
 from catalog.references import REFERENCE_FILE, references
@@ -74,8 +74,9 @@ def register(env):
         # The bibliography page is the search hit for a reference; every page's copy is left out.
         lines = ["", "## 参考来源 {#sources data-search-exclude}", ""]
         lines += [f"{n}. {refs[i]['text']} [→ 文献 {i}]({bib}#ref-{i})" for n, i in enumerate(ids, 1)]
+        boxed = syllabus.boxed_papers(page_markdown(env))  # 考点 boxes name a syllabus chapter id (issue 22)
         for paper, note in EXAM_BASIS.items():
-            if f'!!! exam "考点 · {paper}' in page_markdown(env):
+            if any(title.startswith(paper) for title in boxed):
                 lines += ["", f"<small>{note}</small>"]
         return "\n".join(lines) + "\n"
 

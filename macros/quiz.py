@@ -7,6 +7,7 @@ import logging
 import re
 from pathlib import Path
 
+from catalog import syllabus
 from catalog.datafiles import DATA, DataFileError, check_fields, load_records, load_yaml
 from catalog.references import references
 from engine import contract
@@ -59,21 +60,19 @@ DRILL_FIELDS = {
     "section": (str, True),
     "exam": (str, True),
 }
-EXAM_CODE_FIELDS = {
-    "code": (str, True),
-    "subject": (str, False),
-    "level": (str, False),
-    "chapter": (str, True),
-    "label": (str, True),
-}
 PAPER_FIELDS = {
     "id": (str, True),
-    "name": (str, True),
+    "subject": (str, False),
+    "name": (str, False),
     "codes": (list, True),
     "single": (int, True),
     "multi": (int, True),
-    "minutes": (int, True),
+    "minutes": (int, False),
+    "fixed": (int, True),
+    "drills": (int, True),
 }
+EXTENSION_FIELDS = {"code": (str, True), "label": (str, True)}
+NUMERALS = "一二三四五六七八九"
 # While the 实务 chapters' questions are still being written, a paper whose pool is too small only warns.
 # Set to True once they are merged: then a short pool fails the build.
 PAPER_POOLS_MUST_BE_FULL = True
@@ -89,6 +88,17 @@ LENGTH_CUE_LIMIT = 0.30
 DUPLICATE_THRESHOLD = 0.6
 # Words by which a stem would name the handbook's own sources; the seeds' author names are added from references.yml.
 SOURCE_WORDS = ["课件", "文章", "笔记", "网页", "本手册"]
+# Patterns by which a stem would lean on a source instead of asking what the reader should know: an author or a
+# study ("Funch 和 Mettlin", "Stanley（2012）", "有研究", "访谈研究", "作者"), a guideline or code by name
+# ("临床实践指南", "NCCN", "LIVE LIFE", "NASW"), or the textbook as authority ("按教材", "按照初级《社会工作实务》教材").
+# A real paper asks the concept; naming the source also lets a student answer by recall of a name, not of the idea.
+SOURCE_PATTERNS = [
+    r"[A-Z][A-Za-z'-]+\s*(?:和|与|及|&|and)\s*[A-Z][A-Za-z'-]+",
+    r"[A-Z][A-Za-z'-]+(?:\s*等)?\s*[（(]\d{4}[）)]",
+    r"有研究|一项[^，。（]{0,12}研究|[访调]谈?研究|研究(?:发现|显示|表明|指出|中)|该研究|相关研究|(?<!工)作者|文献|调查显示",
+    r"NCCN|NASW|LIVE LIFE|ESMO|ASCO|临床实践指南|实施指南|(?:照护|治疗)指南",
+    r"(?:按|按照|根据|依据)[^，。（]{0,12}(?:教材|课本|讲义)|教材(?:的|中的|里的)?(?:说法|界定|划分|认为)",
+]
 log = logging.getLogger("handbook.quiz")
 # type -> (allowed option counts, allowed numbers of correct options)
 SHAPES = {"single": ({4}, {1}), "multi": ({5}, {2, 3, 4}), "case": ({4, 5}, {1, 2, 3, 4})}
@@ -97,19 +107,39 @@ DRILL_QUESTION = "社会工作者运用的是哪种会谈技巧？"
 
 
 def load_exam():
-    """The exam registry: ({code: record}, [paper]); papers name only known codes."""
+    """The exam registry: ({code: record}, [paper]). Codes are the syllabus's chapter ids (data/syllabus.yml) plus
+    the handbook's extension; each paper names only known codes and takes its name, time and pass line from the
+    syllabus paper it imitates."""
     path = DATA / "exam.yml"
     raw = load_yaml(path)
     if not isinstance(raw, dict):
-        raise DataFileError(path, "（整个文件）", "应有 codes 与 papers 两部分")
-    codes = load_records(path, EXAM_CODE_FIELDS, key="code", top="codes")
+        raise DataFileError(path, "（整个文件）", "应有 extension 与 papers 两部分")
+    check_fields(path, "extension", raw.get("extension"), EXTENSION_FIELDS)
+    syl = syllabus.load_syllabus()
+    codes = {
+        cid: {"code": cid, "label": syllabus.chapter_label(cid), "paper": ch["paper"]["id"], "title": ch["title"]}
+        for cid, ch in syl["chapters"].items()
+    }
+    extension = raw["extension"]
+    codes[extension["code"]] = {"code": extension["code"], "label": extension["label"], "paper": "", "title": ""}
     papers = load_records(path, PAPER_FIELDS, top="papers")
     for pid, paper in papers.items():
         unknown = [c for c in paper["codes"] if c not in codes]
         if unknown or not paper["codes"]:
             raise DataFileError(path, pid, f"codes 里有未登记的考试章节：{', '.join(map(str, unknown)) or '（空）'}")
-        if min(paper["single"], paper["multi"]) < 0 or paper["minutes"] < 1 or paper["single"] + paper["multi"] == 0:
-            raise DataFileError(path, pid, "题量和时长应为正整数")
+        subject = syl["papers"].get(paper.get("subject") or "")
+        if paper.get("subject") and not subject:
+            raise DataFileError(path, pid, f"subject 应为 data/syllabus.yml 的科目 id：{', '.join(syl['papers'])}")
+        if subject:
+            total = paper["single"] + paper["multi"]
+            paper["name"] = f"{subject['title']}模拟卷（{total} 题，{subject['minutes']} 分钟）"
+            paper.update(minutes=subject["minutes"], passing=subject["pass"], full=subject["full"])
+        elif not paper.get("name") or not paper.get("minutes"):
+            raise DataFileError(path, pid, "不对应考试科目的试卷要写 name 和 minutes")
+        if min(paper["single"], paper["multi"], paper["fixed"], paper["drills"]) < 0 or paper["minutes"] < 1:
+            raise DataFileError(path, pid, "题量、套数和时长应为正整数")
+        if paper["single"] + paper["multi"] == 0 or paper["drills"] > paper["single"]:
+            raise DataFileError(path, pid, "题量应为正数，技巧辨析题不能多于单选题")
     return codes, list(papers.values())
 
 
@@ -120,8 +150,8 @@ def _source_pattern():
         if ref.get("file"):  # a seed document: its authors, unless anonymous
             names.update(n.strip() for n in ref["text"].split(". ")[0].split(",") if n.strip() not in ("", "佚名"))
             names.add(rid)
-    words = SOURCE_WORDS + sorted(names)
-    return re.compile("|".join(map(re.escape, words)), re.IGNORECASE)
+    words = [re.escape(w) for w in SOURCE_WORDS + sorted(names)] + SOURCE_PATTERNS
+    return re.compile("|".join(words), re.IGNORECASE)
 
 
 def _check_sources_not_named(path, qid, texts, pattern):
@@ -294,19 +324,58 @@ def load_drills():
     return drills
 
 
+def part_of(q):
+    """Which part of a paper an item can sit in: 单选 (one key among four options), 多选 (two or more keys among five)
+    or neither. Case questions go by their shape, so a case with one key is drawn as a 单选."""
+    keys, count = sum(o["correct"] for o in q["options"]), len(q["options"])
+    if q["type"] == "single" or (q["type"] == "case" and keys == 1 and count == 4):
+        return "single"
+    if q["type"] == "multi" or (q["type"] == "case" and keys >= 2 and count == 5):
+        return "multi"
+    return None
+
+
 def paper_pool(paper, questions, drills):
-    """Ids a paper may draw: 单选 (single questions and drills) and 多选 whose exam code the paper lists."""
-    mine = [q for q in questions + drills if q["exam"] in paper["codes"]]
+    """Ids a paper may draw, by part: 单选 questions, technique drills (also 单选, capped per paper) and 多选,
+    each in a stable order (chapter code as the paper lists them, then page, then id)."""
+    order = {code: n for n, code in enumerate(paper["codes"])}
+
+    def mine(items, part):
+        chosen = [q for q in items if q["exam"] in order and part_of(q) == part]
+        return [q["id"] for q in sorted(chosen, key=lambda q: (order[q["exam"]], q["section"], q["id"]))]
+
     return {
-        "single": [q["id"] for q in mine if q["type"] == "single"],
-        "multi": [q["id"] for q in mine if q["type"] == "multi"],
+        "single": mine(questions, "single"),
+        "drill": mine(drills, "single") if paper["drills"] else [],
+        "multi": mine(questions, "multi"),
     }
 
 
+def _wanted(paper):
+    """How many items of each pool one paper takes: drills up to their cap, the rest of 单选 from questions."""
+    return {"single": paper["single"] - paper["drills"], "drill": paper["drills"], "multi": paper["multi"]}
+
+
+def fixed_papers(paper, pool):
+    """The paper's fixed sets (试卷一、二、三…), drawn once and sharing no item: each pool is dealt round-robin
+    in its stable order, so every set samples every chapter and page alike. A set takes at most what it needs;
+    a short pool leaves the later sets short, never repeats an item."""
+    sets = [{kind: [] for kind in pool} for _ in range(paper["fixed"])]
+    want = _wanted(paper)
+    for kind, ids in pool.items():
+        for n, qid in enumerate(ids[: want[kind] * paper["fixed"]]):
+            sets[n % paper["fixed"]][kind].append(qid)
+    return sets
+
+
 def paper_shortfall(paper, questions, drills):
-    """{type: how many items the pool lacks} for each type the pool cannot fill; {} when the paper can be drawn."""
+    """{type: how many items the pool lacks} so that every fixed set and the random paper are full; {} when they are.
+    Drills short of their cap are made up by questions."""
     pool = paper_pool(paper, questions, drills)
-    return {kind: paper[kind] - len(pool[kind]) for kind in ("single", "multi") if len(pool[kind]) < paper[kind]}
+    copies = max(paper["fixed"], 1)
+    drills_used = min(len(pool["drill"]), paper["drills"] * copies)
+    need = {"single": paper["single"] * copies - drills_used, "multi": paper["multi"] * copies}
+    return {kind: need[kind] - len(pool[kind]) for kind in need if len(pool[kind]) < need[kind]}
 
 
 def check_papers(questions, drills, strict=None):
@@ -316,8 +385,9 @@ def check_papers(questions, drills, strict=None):
     for paper in papers:
         short = paper_shortfall(paper, questions, drills)
         if short:
-            lack = "，".join(f"{TYPE_NAMES[k]}题还缺 {n} 题（需 {paper[k]} 题）" for k, n in short.items())
-            error = DataFileError(DATA / "exam.yml", paper["id"], f"{paper['name']} 的题库不够抽一整卷：{lack}")
+            copies = f"{paper['fixed']} 套互不重复的" if paper["fixed"] > 1 else "一整卷"
+            lack = "，".join(f"{TYPE_NAMES[k]}题还缺 {n} 题（每卷 {paper[k]} 题）" for k, n in short.items())
+            error = DataFileError(DATA / "exam.yml", paper["id"], f"{paper['name']} 的题库不够抽{copies}试卷：{lack}")
             if strict:
                 raise error
             log.warning("%s", error)
@@ -331,22 +401,58 @@ PARTS = {
 
 
 def paper_parts(paper, pool):
-    """How the page lays out one paper: per part its type, title, how many items it draws and how many a full
-    paper has (fewer while the pool is short)."""
+    """How the page lays out one paper: per part its type, title, how many items it draws from which pools and how
+    many a full paper has (fewer while the pool is short)."""
     points = {"single": rules.SINGLE_POINTS, "multi": rules.MULTI_POINTS}
+    want = _wanted(paper)
+    drills = min(len(pool["drill"]), want["drill"])
+    draws = {
+        "single": [
+            {"pool": "single", "n": min(len(pool["single"]), paper["single"] - drills)},
+            {"pool": "drill", "n": drills},
+        ],
+        "multi": [{"pool": "multi", "n": min(len(pool["multi"]), paper["multi"])}],
+    }
     parts = []
     for kind, title in PARTS.items():
-        n = min(len(pool[kind]), paper[kind])
+        mine = [d for d in draws[kind] if d["n"]]
+        n = sum(d["n"] for d in mine)
         parts.append(
             {
                 "type": kind,
                 "name": TYPE_NAMES[kind],
                 "count": n,
                 "wanted": paper[kind],
+                "draws": mine,
                 "title": title.format(n=n, points=points[kind], partial=rules.PARTIAL_POINTS),
             }
         )
     return parts
+
+
+def paper_plans(paper, questions, drills):
+    """The papers the mock page offers for one entry of exam.yml: its fixed sets (试卷一、二、三…), then the
+    random paper. A fixed set's pool is exactly its items, in order; the random paper draws from the whole pool."""
+    pool = paper_pool(paper, questions, drills)
+    common = {k: paper.get(k) for k in ("minutes", "passing", "full", "codes", "subject")}
+    plans = []
+    for n, chosen in enumerate(fixed_papers(paper, pool)):
+        name = f"{paper['name'].split('（')[0]} · 试卷{NUMERALS[n]}"
+        plans.append(
+            {
+                **common,
+                "id": f"{paper['id']}-{n + 1}",
+                "name": name,
+                "fixed": True,
+                "pool": chosen,
+                "parts": paper_parts(paper, chosen),
+            }
+        )
+    name = paper["name"] if not paper["fixed"] else f"{paper['name'].split('（')[0]} · 随机组卷"
+    plans.append(
+        {**common, "id": paper["id"], "name": name, "fixed": False, "pool": pool, "parts": paper_parts(paper, pool)}
+    )
+    return plans
 
 
 def _hide(qid, payload):
@@ -384,20 +490,18 @@ def bundle():
         "chapters": CHAPTERS,
         "exams": {c: r["label"] for c, r in codes.items()},
         "types": TYPE_NAMES,
-        "papers": [
-            {**paper, "pool": pool, "parts": paper_parts(paper, pool)}
-            for paper, pool in ((p, paper_pool(p, questions, drills)) for p in papers)
-        ],
+        "papers": [plan for paper in papers for plan in paper_plans(paper, questions, drills)],
         "questions": [public(q) for q in questions],
         "drills": [public(q) for q in drills],
     }
 
 
 def bundle_files():
-    """{file name: content}: the whole bank (mock exam, 错题本) and one file per practice set,
-    so a chapter's practice page downloads only its own questions."""
+    """{file name: content}: the whole bank (错题本), one file per practice set so a chapter's practice page
+    downloads only its own questions, the mock papers' index (no questions) and one file per paper
+    holding only the items that paper can draw: the mock page fetches the paper it draws."""
     full = bundle()
-    files = {contract.EXAM_FILES["bank"]: full}
+    files = {contract.EXAM_FILES["bank"]: {**full, "papers": []}}
     for chapter in CHAPTERS:
         files[contract.EXAM_FILES["set"].replace("{}", chapter)] = {
             **full,
@@ -406,6 +510,15 @@ def bundle_files():
             "papers": [],
         }
     files[contract.EXAM_FILES["drills"]] = {**full, "questions": [], "papers": []}
+    files[contract.EXAM_FILES["papers"]] = {**full, "questions": [], "drills": []}
+    for plan in full["papers"]:
+        ids = {i for pool in plan["pool"].values() for i in pool}
+        files[contract.EXAM_FILES["paper"].replace("{}", plan["id"])] = {
+            **full,
+            "papers": [plan],
+            "questions": [q for q in full["questions"] if q["id"] in ids],
+            "drills": [q for q in full["drills"] if q["id"] in ids],
+        }
     return files
 
 
@@ -428,11 +541,78 @@ def _root(kind, **attrs):
     )
 
 
+def _nav_titles(nav):
+    """Nav titles may name a chapter as {chapter:<id>}: MkDocs builds the nav after the macros load, so the title
+    is rendered here from data/syllabus.yml (an unknown id stops the build)."""
+    for n, item in enumerate(nav or []):
+        if isinstance(item, dict):
+            for title, value in list(item.items()):
+                new = re.sub(
+                    r"\{chapter:([a-z0-9-]+)\}",
+                    lambda m: syllabus.chapter(m.group(1), where="mkdocs.yml")["paper"]["short"],
+                    title,
+                )
+                nav[n] = {new: _nav_titles(value) if isinstance(value, list) else value}
+    return nav
+
+
 def register(env):
     questions = load_questions()
     drills = load_drills()
     codes, papers = load_exam()
     check_papers(questions, drills)
+    syllabus.check_chapter_numbers()
+    if getattr(env, "conf", None) and env.conf.get("nav"):
+        _nav_titles(env.conf["nav"])
+
+    @env.macro
+    def exam_box(cid):
+        """The title of a 考点 box: `!!! exam "{{ exam_box('shiwu-medical') }}"`."""
+        return f"考点 · {syllabus.chapter_label(cid, where=page_src(env))}"
+
+    @env.macro
+    def exam_chapter(cid, style="label"):
+        """A chapter named in running text: label (paper and title), short (实务·医务社会工作), former (its number in
+        the earlier edition, said as such) or title alone."""
+        ch = syllabus.chapter(cid, where=page_src(env))
+        if style == "short":
+            return f"{ch['paper']['short']}·{ch['title']}"
+        if style == "former":
+            return syllabus.former_note(cid)
+        if style == "title":
+            return ch["title"]
+        return syllabus.chapter_label(cid)
+
+    @env.macro
+    def exam_name():
+        """The exam's current official name."""
+        return syllabus.exam_name()
+
+    @env.macro
+    def exam_synonyms():
+        """The exam's earlier names, kept so a reader who types them still finds the pages."""
+        return "、".join(syllabus.load_syllabus()["exam"].get("synonyms", [])[:1])
+
+    @env.macro
+    def syllabus_note():
+        """Which syllabus and textbooks the labels follow, how chapters are numbered, and the sources."""
+        syl = syllabus.load_syllabus()
+        ed = syl["syllabus"]
+        lines = [
+            f"本站的考点与题目标签依据{ed['edition']}（{ed['revised_by']}修订，{ed['published']} 在"
+            f"{ed['publisher']}发布，{ed['applies_from']}起使用）和{ed['textbooks']}。{ed['numbering']}",
+            "",
+            "| 科目 | 本站覆盖的章节 | 旧版章序 |",
+            "| --- | --- | --- |",
+        ]
+        for cid, ch in syl["chapters"].items():
+            lines.append(f"| {ch['paper']['title']} | {ch['title']} | {syllabus.former_note(cid) or '—'} |")
+        lines += ["", "新版大纲的主要变化：", ""] + [f"- {c}" for c in ed.get("changes", [])]
+        lines += ["", "**来源**", ""]
+        for src in syl["sources"]:
+            note = f"<br><small>{src['note']}</small>" if src.get("note") else ""
+            lines.append(f"- [{src['id']}] {src['text']}{note}")
+        return "\n".join(lines) + "\n"
 
     @env.macro
     def practice_set(chapter):
@@ -485,12 +665,19 @@ def register(env):
 
     @env.macro
     def paper_table():
-        """Each mock paper: how many items its pool holds against what one paper needs."""
-        rows = ["| 试卷 | 单选：题库 / 每卷 | 多选：题库 / 每卷 |", "| --- | --- | --- |"]
+        """Each mock paper the page offers: items it holds against what one paper needs, and how many of its
+        单选 are case questions (a scenario before the stem) or technique drills."""
+        questions_by_id = {q["id"]: q for q in questions + drills}
+        rows = ["| 试卷 | 单选 | 其中案例材料题 / 技巧辨析 | 多选 |", "| --- | --- | --- | --- |"]
         for paper in papers:
-            pool = paper_pool(paper, questions, drills)
-            rows.append(
-                f"| {paper['name']} | {len(pool['single'])} / {paper['single']} | "
-                f"{len(pool['multi'])} / {paper['multi']} |"
-            )
+            for plan in paper_plans(paper, questions, drills):
+                singles = plan["pool"]["single"] + plan["pool"]["drill"]
+                cased = sum(bool(questions_by_id[i].get("scenario")) for i in plan["pool"]["single"])
+                size = "每次抽 " if not plan["fixed"] else ""
+                rows.append(
+                    f"| {plan['name']} | {size}{plan['parts'][0]['count']} / {paper['single']}"
+                    f"{'（题库 ' + str(len(singles)) + '）' if not plan['fixed'] else ''} | "
+                    f"{cased if plan['fixed'] else '—'} / {len(plan['pool']['drill']) if plan['fixed'] else paper['drills']} | "
+                    f"{plan['parts'][1]['count']} / {paper['multi']} |"
+                )
         return "\n".join(rows) + "\n"

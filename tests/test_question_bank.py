@@ -47,6 +47,18 @@ def test_valid_question_loads(tmp_path, monkeypatch):
     assert [q["id"] for q in quiz.load_questions()] == ["cw-900"]
 
 
+def test_source_check_leaves_ordinary_stems_alone():
+    """社会工作者 contains 作者, and a national policy document may be asked about by name."""
+    pattern = quiz._source_pattern()
+    for stem in (
+        "社会工作者首先应当（ ）",
+        "《安宁疗护实践指南（2025年版）》规定的是（ ）",
+        "按照危机介入的原则，社会工作者的首要目标是（ ）",
+        "社会工作者用 PHQ-9 为患者筛查（ ）",
+    ):
+        assert not pattern.search(stem), stem
+
+
 @pytest.mark.parametrize(
     "bad, rule",
     [
@@ -73,6 +85,18 @@ def test_valid_question_loads(tmp_path, monkeypatch):
         (variant(scenario="来源网页介绍了一种做法。"), "不应提到手册的来源（“网页”）"),
         (variant(scenario="备考笔记里的一个案例。"), "不应提到手册的来源（“笔记”）"),
         (variant(stem="文章作者的观点是（ ）"), "不应提到手册的来源（“文章”）"),
+        # Authors, studies, guidelines and the textbook as authority (issue 22).
+        (variant(stem="在 Funch 和 Mettlin（1982）的研究中，与躯体康复呈正相关的是（ ）"), "（“Funch 和 Mettlin”）"),
+        (variant(stem="根据 Stanley（2012）的描述，安全计划包括（ ）"), "（“Stanley（2012）”）"),
+        (variant(stem="有研究访谈了多位医务社会工作者（ ）"), "（“有研究”）"),
+        (variant(stem="对医务人员的访谈研究发现（ ）"), "（“访谈研究”）"),
+        (variant(stem="按照 NCCN 指南的要求，这样的支持缺少的是（ ）"), "（“NCCN”）"),
+        (variant(stem="按照姑息照护的临床实践指南，满意结果包括（ ）"), "（“临床实践指南”）"),
+        (variant(stem="世界卫生组织 LIVE LIFE 实施指南列出的干预是（ ）"), "（“LIVE LIFE”）"),
+        (variant(stem="按照 NASW 伦理守则，应说明的内容有（ ）"), "（“NASW”）"),
+        (variant(stem="按教材，医务社会工作的特点包括（ ）"), "（“按教材”）"),
+        (variant(stem="按照初级《社会工作实务》教材，个案会谈的类型包括（ ）"), "不应提到手册的来源"),
+        (variant(scenario="该研究所列的挑战有三项。"), "（“该研究”）"),
     ],
 )
 def test_malformed_question_names_file_question_and_rule(tmp_path, monkeypatch, bad, rule):
@@ -189,8 +213,9 @@ def test_every_item_carries_a_registered_exam_code():
     # Case work and interviewing are 《社会工作综合能力》 个案工作方法, never 实务.
     assert {q["exam"] for q in questions if q["chapter"] in ("casework", "interview")} == {"zonghe-casework"}
     assert {d["exam"] for d in drills} == {"zonghe-casework"}
-    assert codes["shiwu-01"]["label"].startswith("《社会工作实务》（初级）第一章")
-    assert codes["shiwu-13"]["label"] == "《社会工作实务》（初级）第十三章 医务社会工作"
+    # Labels come from data/syllabus.yml: paper and chapter title, no number while the 2026 one is unconfirmed.
+    assert codes["shiwu-process"]["label"] == "《社会工作实务》（初级）社会工作服务通用过程"
+    assert codes["shiwu-medical"]["label"] == "《社会工作实务》（初级）医务社会工作"
 
 
 def drill(did, code):
@@ -220,7 +245,7 @@ def test_unknown_exam_code_on_a_drill_names_file_and_drill(tmp_path, monkeypatch
 def test_paper_naming_unknown_code_fails(tmp_path, monkeypatch):
     write_bank(tmp_path, monkeypatch, GOOD)
     exam = yaml.safe_load(REAL_EXAM.read_text(encoding="utf-8"))
-    exam["papers"][0]["codes"] = ["shiwu-01", "shiwu-99"]
+    exam["papers"][0]["codes"] = ["shiwu-process", "shiwu-99"]
     (tmp_path / "exam.yml").write_text(yaml.safe_dump(exam, allow_unicode=True), encoding="utf-8")
     with pytest.raises(DataFileError, match=r"exam.yml，条目 shiwu：codes 里有未登记的考试章节：shiwu-99"):
         quiz.load_exam()
@@ -253,7 +278,7 @@ TOPICS = [
 def fake_paper_bank(tmp_path, monkeypatch):
     """Per code: 3 singles and 2 multis (all distinct); 2 drills tagged zonghe-casework."""
     questions, topics = [], iter(TOPICS)
-    for n, code in enumerate(["zonghe-casework", "shiwu-01", "shiwu-13", "none"]):
+    for n, code in enumerate(["zonghe-casework", "shiwu-process", "shiwu-medical", "none"]):
         for k in range(3):
             q = single(f"cw-{n}{k}0", f"关于{next(topics)}，下列说法正确的是（ ）", right=f"答案{n}{k}")
             questions.append({**q, "exam": code})
@@ -283,11 +308,11 @@ def test_each_paper_draws_only_its_codes(tmp_path, monkeypatch):
     code = {q["id"]: q["exam"] for q in questions + drills}
     shiwu = quiz.paper_pool(papers["shiwu"], questions, drills)
     zonghe = quiz.paper_pool(papers["zonghe"], questions, drills)
-    assert {code[i] for i in shiwu["single"] + shiwu["multi"]} == {"shiwu-01", "shiwu-13"}
-    assert {code[i] for i in zonghe["single"] + zonghe["multi"]} == {"zonghe-casework"}
-    assert (len(shiwu["single"]), len(shiwu["multi"])) == (6, 4)
-    assert (len(zonghe["single"]), len(zonghe["multi"])) == (3 + 2, 2)  # drills count as 单选
-    assert {"dr-901", "dr-902"} <= set(zonghe["single"]) and not {"dr-901", "dr-902"} & set(shiwu["single"])
+    assert {code[i] for i in shiwu["single"] + shiwu["multi"]} == {"shiwu-process", "shiwu-medical"}
+    assert {code[i] for i in zonghe["single"] + zonghe["drill"] + zonghe["multi"]} == {"zonghe-casework"}
+    assert (len(shiwu["single"]), len(shiwu["drill"]), len(shiwu["multi"])) == (6, 0, 4)
+    assert (len(zonghe["single"]), len(zonghe["drill"]), len(zonghe["multi"])) == (3, 2, 2)
+    assert set(zonghe["drill"]) == {"dr-901", "dr-902"} and not {"dr-901", "dr-902"} & set(shiwu["single"])
 
 
 def test_full_papers_have_the_real_format():
@@ -301,21 +326,58 @@ def test_full_papers_have_the_real_format():
 
 def test_shortfall_names_paper_and_counts(tmp_path, monkeypatch, caplog):
     questions, drills, papers = fake_paper_bank(tmp_path, monkeypatch)
-    assert quiz.paper_shortfall(papers["shiwu"], questions, drills) == {"single": 54, "multi": 16}
-    assert quiz.paper_shortfall(papers["zonghe"], questions, drills) == {"single": 55, "multi": 18}
+    # Three fixed papers that share no item: 180 单选 and 60 多选 (实务: 6 and 4 in the fake bank).
+    assert quiz.paper_shortfall(papers["shiwu"], questions, drills) == {"single": 174, "multi": 56}
+    # 综合能力: the 2 drills count (cap 6 a paper), the other 178 单选 must be questions.
+    assert quiz.paper_shortfall(papers["zonghe"], questions, drills) == {"single": 175, "multi": 58}
     with pytest.raises(DataFileError) as caught:
         quiz.check_papers(questions, drills, strict=True)
-    assert "exam.yml" in str(caught.value) and "shiwu" in str(caught.value)
-    assert "单选题还缺 54 题（需 60 题）" in str(caught.value) and "多选题还缺 16 题" in str(caught.value)
+    assert "exam.yml" in str(caught.value) and "shiwu" in str(caught.value) and "3 套互不重复的" in str(caught.value)
+    assert "单选题还缺 174 题（每卷 60 题）" in str(caught.value) and "多选题还缺 56 题" in str(caught.value)
     with caplog.at_level(logging.WARNING, logger="handbook.quiz"):
         quiz.check_papers(questions, drills, strict=False)
-    assert "《社会工作综合能力》（初级）模拟卷" in caplog.text and "单选题还缺 55 题" in caplog.text
+    assert "《社会工作综合能力》（初级）模拟卷" in caplog.text and "单选题还缺 175 题" in caplog.text
 
 
-def test_zonghe_paper_pool_is_full_in_the_real_bank():
-    papers = {p["id"]: p for p in quiz.load_exam()[1]}
-    assert quiz.paper_shortfall(papers["zonghe"], quiz.load_questions(), quiz.load_drills()) == {}
-    assert quiz.paper_shortfall(papers["quick"], quiz.load_questions(), quiz.load_drills()) == {}
+def test_every_paper_pool_is_full_in_the_real_bank():
+    questions, drills = quiz.load_questions(), quiz.load_drills()
+    for paper in quiz.load_exam()[1]:
+        assert quiz.paper_shortfall(paper, questions, drills) == {}, paper["id"]
+
+
+def test_fixed_papers_share_no_question_and_are_full():
+    questions, drills = quiz.load_questions(), quiz.load_drills()
+    code = {q["id"]: q["exam"] for q in questions + drills}
+    for paper in quiz.load_exam()[1]:
+        plans = [p for p in quiz.paper_plans(paper, questions, drills) if p["fixed"]]
+        assert len(plans) == paper["fixed"]
+        sets = [{i for ids in plan["pool"].values() for i in ids} for plan in plans]
+        for a, b in itertools.combinations(sets, 2):
+            assert not a & b, (paper["id"], sorted(a & b)[:5])
+        for plan, ids in zip(plans, sets, strict=True):
+            assert [part["count"] for part in plan["parts"]] == [paper["single"], paper["multi"]], plan["id"]
+            assert {code[i] for i in ids} <= set(paper["codes"])
+            # Technique drills never take more than their cap.
+            assert len(plan["pool"]["drill"]) <= paper["drills"]
+
+
+def test_key_positions_are_balanced():
+    """Each of A–D keys between 20 % and 30 % of single-answer items: no position a guesser could favour."""
+    singles = [q for q in quiz.load_questions() if quiz.part_of(q) == "single"]
+    at = [next(i for i, o in enumerate(q["options"]) if o["correct"]) for q in singles]
+    shares = [at.count(i) / len(at) for i in range(4)]
+    assert all(0.2 <= s <= 0.3 for s in shares), shares
+
+
+def test_case_questions_are_drawn_by_their_shape():
+    questions, drills = quiz.load_questions(), quiz.load_drills()
+    cases = {q["id"]: q for q in questions if q["type"] == "case"}
+    drawn = set()
+    for paper in quiz.load_exam()[1]:
+        pool = quiz.paper_pool(paper, questions, drills)
+        drawn |= {i for i in pool["single"] + pool["multi"] if i in cases}
+        assert all(sum(o["correct"] for o in cases[i]["options"]) == 1 for i in pool["single"] if i in cases)
+    assert drawn and all(quiz.part_of(cases[i]) for i in drawn)
 
 
 def test_bundle_carries_exam_labels_and_paper_pools():
@@ -323,8 +385,9 @@ def test_bundle_carries_exam_labels_and_paper_pools():
     assert all(q["exam"] in bundle["exams"] for q in bundle["questions"] + bundle["drills"])
     by_id = {q["id"]: q for q in bundle["questions"] + bundle["drills"]}
     for paper in bundle["papers"]:
-        for kind in ("single", "multi"):
-            assert all(by_id[i]["exam"] in paper["codes"] and by_id[i]["type"] == kind for i in paper["pool"][kind])
+        for kind in ("single", "drill", "multi"):
+            assert all(by_id[i]["exam"] in paper["codes"] for i in paper["pool"][kind])
+        assert all(by_id[i]["type"] in ("multi", "case") for i in paper["pool"]["multi"])
 
 
 def test_duplicate_id_across_questions(tmp_path, monkeypatch):
@@ -376,6 +439,9 @@ def test_mock_layout_comes_with_the_bank():
     papers = {p["id"]: p for p in quiz.bundle()["papers"]}
     full = papers["shiwu"]
     assert [(p["type"], p["count"], p["wanted"]) for p in full["parts"]] == [("single", 60, 60), ("multi", 20, 20)]
+    assert (full["passing"], full["full"]) == (60, 100)
+    # 综合能力: at most 6 drills among the 60 单选.
+    assert papers["zonghe"]["parts"][0]["draws"] == [{"pool": "single", "n": 54}, {"pool": "drill", "n": 6}]
     assert full["parts"][0]["title"] == "一、单项选择题（共 60 题，每题 1 分）"
     assert full["parts"][1]["title"] == "二、多项选择题（共 20 题，每题 2 分；错选不得分，少选每个正确选项得 0.5 分）"
     assert full["minutes"] == 120

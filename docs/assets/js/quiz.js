@@ -214,29 +214,52 @@ function byIds() {
   return new Map(bank.questions.concat(bank.drills).map((q) => [q.id, q]));
 }
 
-// The papers, their parts and the ids each may draw come with the bank (data/exam.yml); a short
-// pool gives a shorter paper. A paper in progress is kept in the store and shown again on return.
+// The papers, their parts and the ids each may draw come with the index (papers.json, made from
+// data/exam.yml); the questions of one paper come in its own file, fetched when it is drawn, so the page
+// never downloads the whole bank. A fixed paper (试卷一、二、三) keeps its order; the random paper is drawn
+// afresh from its pools. A short pool gives a shorter paper. A paper in progress is kept in the store and
+// shown again on return.
+async function loadPaper(id) {
+  const index = bank;
+  await loadBank(CONTRACT.examFiles.paper.replace("{}", id));
+  bank = { ...index, questions: bank.questions, drills: bank.drills };
+}
+
 async function mock(root) {
   const p = await progress();
-  const byId = byIds();
   const saved = p.mock;
   const plan = saved && bank.papers.find((x) => x.id === saved.paper);
-  if (plan && saved.ids.every((id) => byId.has(id))) {
-    paperView(root, plan, saved, true);
-    return;
+  if (plan) {
+    try {
+      await loadPaper(plan.id);
+    } catch (error) {
+      root.textContent = error.message;
+      return;
+    }
+    if (saved.ids.every((id) => byIds().has(id))) {
+      paperView(root, plan, saved, true);
+      return;
+    }
   }
   root.replaceChildren(storeNotice(store));
   const short = (paper) => paper.parts.some((part) => part.count < part.wanted);
   const intro = el(`<div class="hb-quiz__start">
-      <p>从题库随机抽题。交卷前不显示答案；交卷后给出总分、各章得分和每题解析，做错的题收入错题本。未交卷的试卷连同剩余时间保存在本机，离开页面后计时暂停，回来可以接着做。</p>
-      ${bank.papers.map((paper) => `<p><button type="button" class="md-button md-button--primary" data-mock="${paper.id}">开始${escape(paper.name)}</button>${short(paper) ? `<br><small>题库暂时只够抽 ${paper.parts.map((part) => `${part.count} 道${part.name}`).join("、")}。</small>` : ""}</p>`).join("")}
+      ${bank.papers.map((paper) => `<p><button type="button" class="md-button md-button--primary" data-mock="${paper.id}">开始${escape(paper.name)}</button>${paper.passing ? `<br><small>满分 ${paper.full} 分，${paper.passing} 分合格。</small>` : ""}${short(paper) ? `<br><small>题库暂时只够抽 ${paper.parts.map((part) => `${part.count} 道${part.name}`).join("、")}。</small>` : ""}</p>`).join("")}
+      <p>试卷一、二、三各是一套固定的试卷，三套之间没有重复的题；随机组卷每次从整个题库重新抽题。交卷前不显示答案；交卷后给出总分、各章得分和每题解析，做错的题收入错题本。未交卷的试卷连同剩余时间保存在本机，离开页面后计时暂停，回来可以接着做。</p>
     </div>`);
   root.append(intro, pastResults(p));
   intro.addEventListener("click", async (event) => {
     const kind = event.target.closest("[data-mock]")?.dataset.mock;
     if (!kind) return;
     const chosen = bank.papers.find((x) => x.id === kind);
-    const paper = { id: chosen.id, minutes: chosen.minutes, parts: chosen.parts.map(({ type, count }) => ({ type, count })), pool: chosen.pool };
+    try {
+      await loadPaper(chosen.id);
+    } catch (error) {
+      intro.append(el(`<p class="hb-quiz__notice">${escape(error.message)}</p>`));
+      return;
+    }
+    // The engine draws the paper (engine/state.py draw): a fixed paper in its order, a random one from the seed.
+    const paper = { id: chosen.id, minutes: chosen.minutes, fixed: chosen.fixed === true, parts: chosen.parts, pool: chosen.pool };
     const seed = Math.floor(Math.random() * 2147483647);
     const answer = await store.dispatch({ do: "draw", paper, seed, now: seconds(), today: today() });
     paperView(root, chosen, answer.store.mock, false);
@@ -274,6 +297,7 @@ function paperView(root, plan, state, resumed) {
     // The last part takes whatever remains, should the layout have changed since the paper was drawn.
     for (const q of paper.slice(offset, n === plan.parts.length - 1 ? paper.length : offset + part.count)) {
       const card = questionCard(q);
+      card.id = `hb-paper-${cards.length + 1}`;
       cards.push(card);
       const li = document.createElement("li");
       li.append(card);
@@ -282,7 +306,12 @@ function paperView(root, plan, state, resumed) {
     offset += part.count;
     return [el(`<h2>${escape(part.title)}</h2>`), ol];
   });
-  root.append(storeNotice(store), result, notice, clock, ...parts, actions);
+  const marked = new Set(state.marked || []);
+  const sheet = answerSheet(cards, marked, () => {
+    store.dispatch({ do: "mock_mark", marked: [...marked] }).catch((error) => { notice.textContent = error.message; });
+  });
+  // The sheet comes before 交卷 so that, pinned at the bottom, it never covers the button.
+  root.append(storeNotice(store), result, notice, clock, ...parts, sheet.element, actions);
 
   // The clock runs only while this page is shown: leaving (another page, reload, closing the tab)
   // stops it and saves the time left; coming back resumes from there.
@@ -378,6 +407,7 @@ function paperView(root, plan, state, resumed) {
     if (timer) left = Math.max(0, deadline - seconds());
     store.dispatch({ do: "mock_answer", question: card.dataset.questionId, chosen: chosenOf(card), now: seconds(), left })
       .catch((error) => { notice.textContent = error.message; });
+    sheet.update();
   });
   root.addEventListener("focusin", (event) => {
     const at = cards.indexOf(event.target.closest(".hb-q"));
@@ -409,25 +439,17 @@ function paperView(root, plan, state, resumed) {
     const responses = Object.fromEntries(cards.map((c) => [c.dataset.questionId, chosenOf(c)]));
     try {
       const full = await Promise.all(paper.map((q) => call("reveal", q)));
-      // The engine grades and files the paper (engine/state.py submit). Its "result" is exam_score()'s
-      // {points, max, by_chapter, items, counts} where each item also has result: "correct" | "wrong" |
-      // "unanswered" and counts = {correct, wrong, unanswered}; only wrong answers enter the 错题本.
-      const answer = await store.dispatch({ do: "submit", questions: full, responses, today: today() });
-      const scored = answer.result;
-      scored.items.forEach((graded, i) => showFeedback(cards[i], full[i], graded));
+      // The engine grades and files the paper (engine/state.py submit): only wrong answers enter the 错题本,
+      // unanswered ones are kept apart. The report (engine/quiz.py exam_report) reads the papers done before.
+      const past = pastOfSubject((await progress()).exams, plan);
+      await store.dispatch({ do: "submit", questions: full, responses, today: today() });
+      const report = await call("exam_report", full, responses, plan.passing ?? null, plan.full ?? null, past, today(), plan.id);
+      report.items.forEach((graded, i) => showFeedback(cards[i], full[i], graded));
       leaving.abort();
-      const rows = Object.entries(scored.by_chapter).map(([ch, s]) =>
-        `<tr><td>${escape(bank.chapters[ch])}</td><td>${s.count}</td><td>${s.correct}</td><td>${s.points} / ${s.max}</td></tr>`).join("");
       clock.hidden = true;
       actions.hidden = true;
-      result.innerHTML = `
-        <h2>成绩</h2>
-        <p class="hb-quiz__score">${timeUp ? "时间已到，已按作答内容交卷。" : ""}得分 <strong data-exam-score>${scored.points}</strong> / ${scored.max}</p>
-        <p data-exam-counts>${escape(answer.messages.join(""))}</p>
-        <table><thead><tr><th>章节</th><th>题数</th><th>全对</th><th>得分</th></tr></thead><tbody>${rows}</tbody></table>
-        <p>每题的解析已显示在题目下方；做错或少选的题已收入<a href="${window.handbookRoot}exam/mistakes.html">错题本</a>，未作答的题没有收入。</p>
-        <p class="hb-noprint"><button type="button" class="md-button" data-do="again">再做一份</button></p>`;
-      result.querySelector('[data-do="again"]').addEventListener("click", () => mock(root));
+      sheet.element.hidden = true;
+      reportView(result, report, { timeUp, again: () => mock(root) });
       result.scrollIntoView({ block: "start" });
       result.focus({ preventScroll: true });
     } catch (error) {
@@ -460,6 +482,149 @@ function paperView(root, plan, state, resumed) {
     cards.forEach((card) => card.querySelectorAll("input").forEach((i) => { i.disabled = false; }));
     run();
   })();
+}
+
+// ---- answer sheet and score report (issue 22) ------------------------------------------------
+// New functions only. The sheet reads the cards on the page; the report draws what
+// engine/quiz.py exam_report decided (totals, pass line, weakest 考点, history). Saving stays with
+// paperView above: the sheet tells it which questions are marked and paperView saves.
+
+/** 答题卡: one small cell per question — answered, unanswered or marked; tapping a cell jumps to it.
+ * Pinned small at the bottom of the screen on a phone, opened with its button. */
+function answerSheet(cards, marked, onMark) {
+  const element = el(`<nav class="hb-sheet hb-noprint" aria-label="答题卡">
+      <button type="button" class="hb-sheet__toggle" aria-expanded="false">答题卡 <span data-sheet-count></span></button>
+      <ol class="hb-sheet__grid" hidden></ol>
+      <p class="hb-sheet__legend" hidden><span class="hb-sheet__cell is-answered">已答</span><span class="hb-sheet__cell">未答</span><span class="hb-sheet__cell is-marked">标记</span></p></nav>`);
+  const grid = element.querySelector("ol");
+  const toggle = element.querySelector("button");
+  cards.forEach((card, i) => {
+    const li = document.createElement("li");
+    li.innerHTML = `<a class="hb-sheet__cell" href="#${card.id}" data-sheet-at="${i}">${i + 1}</a>`;
+    grid.append(li);
+    const mark = el(`<button type="button" class="hb-q__mark hb-noprint" aria-pressed="${marked.has(card.dataset.questionId)}">标记</button>`);
+    card.querySelector(".hb-q__meta").append(" ", mark);
+    mark.addEventListener("click", () => {
+      const id = card.dataset.questionId;
+      const on = !marked.has(id);
+      if (on) marked.add(id);
+      else marked.delete(id);
+      mark.setAttribute("aria-pressed", String(on));
+      onMark(id, on);
+      update();
+    });
+  });
+  function update() {
+    let answered = 0;
+    cards.forEach((card, i) => {
+      const cell = grid.children[i].firstChild;
+      const done = chosenOf(card).length > 0;
+      answered += done ? 1 : 0;
+      cell.classList.toggle("is-answered", done);
+      cell.classList.toggle("is-marked", marked.has(card.dataset.questionId));
+      cell.setAttribute("aria-label", `第 ${i + 1} 题，${done ? "已答" : "未答"}${marked.has(card.dataset.questionId) ? "，已标记" : ""}`);
+    });
+    element.querySelector("[data-sheet-count]").textContent = `已答 ${answered}/${cards.length}${marked.size ? ` · 标记 ${marked.size}` : ""}`;
+  }
+  function show(open) {
+    grid.hidden = !open;
+    element.querySelector(".hb-sheet__legend").hidden = !open;
+    toggle.setAttribute("aria-expanded", String(open));
+  }
+  toggle.addEventListener("click", () => show(grid.hidden));
+  grid.addEventListener("click", (event) => {
+    const at = event.target.closest("[data-sheet-at]")?.dataset.sheetAt;
+    if (at === undefined) return;
+    event.preventDefault();
+    show(false); // folded again, so the open sheet does not cover the question jumped to
+    const card = cards[Number(at)];
+    card.scrollIntoView({ block: "start" });
+    card.querySelector("input")?.focus({ preventScroll: true });
+  });
+  update();
+  return { element, update };
+}
+
+/** Earlier results of papers of the same subject (all papers when this one imitates none). */
+function pastOfSubject(exams, plan) {
+  const subject = new Map(bank.papers.map((x) => [x.id, x.subject || null]));
+  return exams.filter((e) => !plan.subject || subject.get(e.paper) === plan.subject);
+}
+
+/** A 考点 as the report names it: the chapter of its page and the heading it links to. */
+function sectionName(section) {
+  const [page, anchor = ""] = section.split("#");
+  const folder = page.split("/")[0];
+  return `${bank.chapters[folder] || folder} · ${decodeURIComponent(anchor).replace(/-/g, " ") || "本章"}`;
+}
+
+function reportView(box, report, { timeUp, again }) {
+  const names = new Map(bank.papers.map((x) => [x.id, x.name]));
+  const verdict = report.passed === null ? "" : ` data-passed="${report.passed}"`;
+  const chapters = report.by_exam.map((r) => `<tr><td>${escape(bank.exams[r.key] || r.key)}</td><td>${r.points} / ${r.max}</td>
+      <td>${r.right}</td><td>${r.partial}</td><td>${r.wrong}</td><td>${r.blank}</td></tr>`).join("");
+  const weakest = report.weakest.map((r) => `<li><a href="${window.handbookRoot}${escape(r.key)}">${escape(sectionName(r.key))}</a>：
+      失 ${r.lost} 分（${r.ids.length} 题${r.blank ? `，其中未答 ${r.blank} 题` : ""}）</li>`).join("");
+  const sections = report.by_section.map((r) => `<tr><td><a href="${window.handbookRoot}${escape(r.key)}">${escape(sectionName(r.key))}</a></td>
+      <td>${r.points} / ${r.max}</td><td>${r.blank}</td></tr>`).join("");
+  const history = report.history.map((r) => `<tr><td>${escape(r.date)}</td><td>${escape(names.get(r.paper) || r.paper)}</td>
+      <td>${r.points} / ${r.max}</td><td>${r.percent}%</td></tr>`).join("");
+  box.innerHTML = `
+    <h2>成绩</h2>
+    <p class="hb-quiz__score">${timeUp ? "时间已到，已按作答内容交卷。" : ""}得分 <strong data-exam-score>${report.points}</strong> / ${report.max}</p>
+    ${report.lines.map((line, i) => `<p class="hb-report__line"${i ? "" : verdict}>${escape(line)}</p>`).join("")}
+    <h3>按章节</h3>
+    <div class="hb-report__wide"><table><thead><tr><th>章节</th><th>得分</th><th>全对</th><th>部分得分</th><th>答错</th><th>未答</th></tr></thead><tbody>${chapters}</tbody></table></div>
+    ${weakest ? `<h3>最薄弱的考点</h3><ol class="hb-report__weak">${weakest}</ol>
+    <p class="hb-noprint"><button type="button" class="md-button md-button--primary" data-do="retry">再练这些</button></p>
+    <div class="hb-report__retry"></div>` : "<p>各考点都拿到了满分。</p>"}
+    <details><summary>按考点的得分</summary><table><thead><tr><th>考点</th><th>得分</th><th>未答</th></tr></thead><tbody>${sections}</tbody></table></details>
+    <h3>以往成绩</h3>
+    <div class="hb-report__chart" aria-hidden="true"></div>
+    <table class="hb-report__history"><thead><tr><th>日期</th><th>试卷</th><th>得分</th><th>得分率</th></tr></thead><tbody>${history}</tbody></table>
+    <p>每题的解析已显示在题目下方；做错或少选的题已收入<a href="${window.handbookRoot}exam/mistakes.html">错题本</a>。</p>
+    <p class="hb-noprint"><button type="button" class="md-button" data-do="again">再做一份</button></p>`;
+  box.querySelector('[data-do="again"]').addEventListener("click", again);
+  box.querySelector('[data-do="retry"]')?.addEventListener("click", (event) => {
+    event.target.disabled = true;
+    const byId = byIds();
+    const ids = report.weakest.flatMap((r) => r.ids).filter((id) => byId.has(id));
+    practice(box.querySelector(".hb-report__retry"), ids.map((id) => byId.get(id)), { extra: true });
+  });
+  historyChart(box.querySelector(".hb-report__chart"), report.history);
+  box.scrollIntoView({ block: "start" });
+  box.focus({ preventScroll: true });
+}
+
+/** The history as a line of 得分率 (%) over the papers, drawn with the site's chart library (uPlot);
+ * the table under it carries the same figures for screen readers and print. */
+async function historyChart(box, rows) {
+  if (rows.length < 2) {
+    box.hidden = true;
+    return;
+  }
+  try {
+    const root = new URL("../../", import.meta.url);
+    if (!window.uPlot) {
+      document.head.append(Object.assign(document.createElement("link"), { rel: "stylesheet", href: new URL(CONTRACT.assets.chart_css, root).href }));
+      await new Promise((resolve, reject) => {
+        const script = Object.assign(document.createElement("script"), { src: new URL(CONTRACT.assets.chart_js, root).href });
+        script.onload = resolve;
+        script.onerror = reject;
+        document.head.append(script);
+      });
+    }
+    const width = Math.max(240, box.clientWidth || 320);
+    const xs = rows.map((_, i) => i + 1);
+    new window.uPlot({
+      width, height: 180, legend: { show: false },
+      scales: { x: { time: false }, y: { range: [0, 100] } },
+      axes: [{ values: (u, ticks) => ticks.map((t) => (Number.isInteger(t) ? `第${t}次` : "")) }, { values: (u, ticks) => ticks.map((t) => `${t}%`) }],
+      series: [{}, { stroke: getComputedStyle(box).getPropertyValue("--hb-chart-line").trim() || "#2e7d32", width: 2, points: { show: true } }],
+    }, [xs, rows.map((r) => r.percent)], box);
+  } catch {
+    box.hidden = true; // the table below says the same
+  }
 }
 
 // ---- 错题本 -------------------------------------------------------------------------------
@@ -540,7 +705,8 @@ async function wireOne(root) {
   root.dataset.wired = "true";
   const mode = read(root, "quiz");
   try {
-    await loadBank(mode === "practice" ? examSet(read(root, "quiz_set")) : CONTRACT.examFiles.bank);
+    const file = { practice: examSet(read(root, "quiz_set")), mock: CONTRACT.examFiles.papers }[mode] || CONTRACT.examFiles.bank;
+    await loadBank(file);
   } catch (error) {
     root.textContent = error.message;
     return;
