@@ -214,7 +214,7 @@ function byIds() {
   return new Map(bank.questions.concat(bank.drills).map((q) => [q.id, q]));
 }
 
-// The papers, their parts and the ids each may draw come with the index (papers.json, made from
+// The papers, their parts and the ids each may draw come with the papers index (made from
 // data/exam.yml); the questions of one paper come in its own file, fetched when it is drawn, so the page
 // never downloads the whole bank. A fixed paper (试卷一、二、三) keeps its order; the random paper is drawn
 // afresh from its pools. A short pool gives a shorter paper. A paper in progress is kept in the store and
