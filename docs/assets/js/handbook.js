@@ -6,6 +6,8 @@
   window.handbookRoot = root.href;
   // The names this script shares with the pages, from the module the build writes (engine/contract.py).
   var contract = import(new URL("contract.js", document.currentScript.src).href);
+  // The one rule for following a link taken from input (links.js).
+  var links = import(new URL("links.js", document.currentScript.src).href);
 
   var offline = "serviceWorker" in navigator && /^https?:$/.test(location.protocol);
   if (offline) {
@@ -128,7 +130,12 @@
     if (!list || list.querySelector("ul")) return;
     var from = new URLSearchParams(location.search).get("from");
     var retry = document.querySelector("[data-offline-retry]");
-    if (retry && from && !/^[a-z]+:|^\/\//i.test(from)) retry.href = new URL(from, root).href;
+    if (retry && from) {
+      links.then(function (m) {
+        var target = m.safeLink(from, root.href, root.href);
+        if (target) retry.href = target;
+      });
+    }
     Promise.all([catalogue(), "caches" in window ? caches.keys() : []]).then(function (results) {
       var names = results[1].filter(function (n) { return n.indexOf("hb-") === 0; });
       return Promise.all(names.map(function (n) { return caches.open(n).then(function (c) { return c.keys(); }); }))
