@@ -179,6 +179,9 @@ FEATURES = {
     "checklist": "assets/js/checklists.js",
     "quiz": "assets/js/quiz.js",
     "batch": "assets/js/batch.js",
+    # The measurement view (wired by handbook.js like the others: the Content-Security-Policy allows
+    # no inline script, so its page no longer starts it itself).
+    "measures": "assets/js/measures.js",
 }
 # Repeated measures: a case keeps its saved scale results under this key, a list of
 # engine/measures.py record()s; calculators save them, the measurement view (practice/measures) draws them.

@@ -71,7 +71,6 @@ def register(env):
     def measures_view():
         """The measurement view: a case picker, then per instrument a chart, the changes and a table."""
         instruments.needs_engine(env)
-        script = posixpath.relpath("assets/js/measures.js", posixpath.dirname(page_src(env)) or ".")
         limits = json.dumps(found, ensure_ascii=False)
         return "\n".join(
             [
@@ -81,8 +80,6 @@ def register(env):
                 f'<p class="hb-measures__status" role="status">{_e(NOT_RUNNING)}</p>',
                 '<div class="hb-measures__body"></div>',
                 "</div>",
-                # Inline, so that Material's instant navigation runs it again each time the page is shown.
-                f'<script type="module">import("{_e(script)}").then((m) => m.wire(document));</script>',
                 "",
             ]
         )
