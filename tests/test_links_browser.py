@@ -72,7 +72,9 @@ def test_site_links_are_followed_normalised(page, base_url):
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("crafted", ["\tjavascript:document.body.textContent='pwned'", "\\\\evil.example/x", "//evil.example/x"])
+@pytest.mark.parametrize(
+    "crafted", ["\tjavascript:document.body.textContent='pwned'", "\\\\evil.example/x", "//evil.example/x"]
+)
 def test_offline_page_retry_link_stays_on_site(page, base_url, crafted):
     """The reproduction: the retry link keeps its own target; a click never runs script or leaves."""
     page.goto(base_url + "offline.html?from=" + quote(crafted, safe=""))

@@ -71,7 +71,7 @@ def _move_scripts(site, rel, html, written):
             return match.group(0)
         if kind == "module":
             # A module's relative imports would resolve against its new address, not the page's.
-            raise InlineScriptError(f"{rel}：页面里有内联的 <script type=\"module\">，请把它写成 assets/js/ 下的文件")
+            raise InlineScriptError(f'{rel}：页面里有内联的 <script type="module">，请把它写成 assets/js/ 下的文件')
         return f'<script src="{link(_script_file(site, text, written))}"{attrs}></script>'
 
     return SCRIPT.sub(replace, html)
@@ -87,6 +87,6 @@ def apply(site):
         if META not in html:
             html, found = CHARSET.subn(lambda m: m.group(0) + "\n    " + META, html, count=1)
             if not found:
-                raise InlineScriptError(f"{rel}：页面没有 <meta charset=\"utf-8\">，无法放入内容安全策略")
+                raise InlineScriptError(f'{rel}：页面没有 <meta charset="utf-8">，无法放入内容安全策略')
         path.write_text(html, encoding="utf-8")
     return sorted(written)
