@@ -11,7 +11,6 @@ import posixpath
 
 from engine import contract
 from macros import thresholds
-from macros.pages import page_src
 
 A = contract.ATTR
 VIEW_PAGE = "practice/measures.md"
