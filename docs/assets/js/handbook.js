@@ -237,6 +237,7 @@
     });
   }
   // Material's instant navigation swaps the page without reloading scripts: re-wire each time.
-  if (window.document$) window.document$.subscribe(wire);
+  // Opened as a file, the theme's document$ never emits (its instant navigation is off there).
+  if (window.document$ && !asFile) window.document$.subscribe(wire);
   else document.addEventListener("DOMContentLoaded", wire);
 })();
