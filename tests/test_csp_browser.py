@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from tests.browser_helpers import result_of
 from tests.conftest import built_site
 from tools import csp, serve
+from tools.browser import PHONE
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,7 +28,16 @@ def _watch(context):
     return seen
 
 
-def test_every_page_carries_the_policy_and_breaks_none_of_it(context, site_dir, base_url):
+@pytest.fixture
+def enforced(browser):
+    """A context with the policy in force (tools/browser.py has others bypass it)."""
+    ctx = browser.new_context(viewport=PHONE, service_workers="block", locale="zh-CN", bypass_csp=False)
+    yield ctx
+    ctx.close()
+
+
+def test_every_page_carries_the_policy_and_breaks_none_of_it(enforced, site_dir, base_url):
+    context = enforced
     seen = _watch(context)
     # Material's search worker builds its index on every page load; the worker's own requests are not
     # under the page's policy, and building it 160 times is most of the crawl's time on a loaded machine.
@@ -57,8 +67,9 @@ def test_no_inline_script_is_left(site_dir):
     assert not inline, inline[:5]
 
 
-def test_policy_refuses_an_injected_inline_script(page, base_url):
+def test_policy_refuses_an_injected_inline_script(enforced, base_url):
     """The policy is in force, not just written: script put into the page by hand does not run."""
+    page = enforced.new_page()
     page.goto(base_url + "index.html")
     ran = page.evaluate(
         """() => { window.hbRan = false; const s = document.createElement("script");
@@ -99,7 +110,7 @@ def header_url(request):
 
 def test_engine_scores_under_the_server_header(browser, header_url):
     """Both Python runtimes start and score with the header policy on the page and on the worker."""
-    ctx = browser.new_context(viewport={"width": 390, "height": 844}, service_workers="block", locale="zh-CN")
+    ctx = browser.new_context(viewport=PHONE, service_workers="block", locale="zh-CN", bypass_csp=False)
     seen = _watch(ctx)
     page = ctx.new_page()
     try:
