@@ -113,7 +113,7 @@
   var asFile = location.protocol === "file:";
   function explainFilePage() {
     if (!asFile) return;
-    document.querySelectorAll("[data-quiz] .hb-quiz__loading").forEach(function (p) { p.textContent = FILE_NOTES.quiz; });
+    document.querySelectorAll(".hb-quiz__loading").forEach(function (p) { p.textContent = FILE_NOTES.quiz; });
     document.querySelectorAll(".md-search-result__meta").forEach(function (meta) { meta.textContent = FILE_NOTES.search; });
   }
 
