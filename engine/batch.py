@@ -10,6 +10,7 @@ and results to cells.
     score_rows(spec, plan, rows)              -> {"header", "rows", "results", "bad", "invalid", "incomplete"}
     score_table(spec, header, rows, …)        -> one slice for the page: added cells and row offsets
     paired_summary(spec, before, after, threshold) -> n, means, medians, change, threshold counts
+    safe_cell(text)                           -> the cell as a spreadsheet will not run it as a formula
 """
 
 from engine import instruments, scoring
@@ -24,6 +25,50 @@ COL_FLAGS = "警示"
 COL_MESSAGE = "说明"
 SUB_PREFIX = "分量表·"
 PRORATED_TEXT = "缺项已按其余条目均分补足"
+
+
+# A cell starting with one of these is read by Excel, WPS and LibreOffice as a formula (CWE-1236):
+# «=HYPERLINK(…)» in a respondent id would run when a colleague opens the scored file. OWASP's
+# CSV-injection guidance: write such a cell with a leading apostrophe, which the spreadsheet shows
+# as text. A plain number («-3», «+2.5») is not a formula and stays a number.
+FORMULA_STARTS = "=+-@\t\r"
+GUARD_NOTE = (
+    "以 = + - @、制表符或回车开头的单元格（数字除外）已在前面加上英文单引号 '，"
+    "防止 Excel/WPS 把它当作公式执行；统计软件需要原样内容时可关闭此项。"
+)
+RAW_NOTE = "单元格按原样写出（未加防公式的单引号）：请勿直接用 Excel/WPS 打开来路不明的结果文件。"
+
+
+def _digits(text):
+    if not text:
+        return False
+    for ch in text:
+        if ch not in "0123456789":
+            return False
+    return True
+
+
+def _plain_number(text):
+    digits = text[1:] if text[:1] in "+-" else text
+    whole, _, fraction = digits.partition(".")
+    return _digits(whole) and (fraction == "" or _digits(fraction))
+
+
+def safe_cell(text):
+    """The cell with a leading ' if a spreadsheet would read it as a formula (see FORMULA_STARTS)."""
+    if text and text[0] in FORMULA_STARTS and not _plain_number(text):
+        return "'" + text
+    return text
+
+
+def guarded(cells):
+    """[(position, safe text)] for the cells of one output row that safe_cell changes."""
+    changed = []
+    for position in range(len(cells)):
+        safe = safe_cell(cells[position])
+        if safe != cells[position]:
+            changed.append((position, safe))
+    return changed
 
 
 class BatchError(Exception):
@@ -238,9 +283,16 @@ def _result_cells(ctx, result):
     return cells
 
 
-def score_rows(spec, plan, rows, first_row=2):
-    """Score every row; blank rows are skipped. rows are lists of cell texts, in file order."""
-    return _score_rows(spec, plan, rows, first_row, False)
+def score_rows(spec, plan, rows, first_row=2, raw=False):
+    """Score every row; blank rows are skipped. rows are lists of cell texts, in file order.
+
+    The header and rows written out go through safe_cell unless raw (the results keep the cells as read).
+    """
+    scored = _score_rows(spec, plan, rows, first_row, False)
+    if not raw:
+        scored["header"] = [safe_cell(name) for name in scored["header"]]
+        scored["rows"] = [[safe_cell(cell) for cell in row] for row in scored["rows"]]
+    return scored
 
 
 def _score_rows(spec, plan, rows, first_row, for_page):
@@ -293,13 +345,22 @@ def score_table(spec, header, rows, first_row=2, total=None, id_columns=None):
     scored). Table-level problems come back as ScoreError, which the bridge shows as a message.
     A scored row comes back as its offset in `rows` and the cells this module adds; the page puts
     the input cells listed in `keep` in front of them. Echoing whole rows doubled the reply, and
-    writing the reply as JSON is a good part of a row's time under MicroPython.
+    writing the reply as JSON is a good part of a row's time under MicroPython. `guard` lists the
+    cells safe_cell changes, as [row n of this reply, position in the output row, safe text], and
+    `safe_header` the header so guarded: the page writes them unless the reader asked for raw cells.
     """
     try:
         if total is not None and total > MAX_ROWS:
             raise BatchError("表格有 " + str(total) + " 行，超过上限 " + str(MAX_ROWS) + " 行；请拆成几个文件。")
         plan = check_header(spec, header, id_columns)
         scored = _score_rows(spec, plan, rows, first_row, True)
+        guard = []
+        for n in range(len(scored["offsets"])):
+            cells = rows[scored["offsets"][n]]
+            count = len(cells)
+            row = [cells[i] if i < count else "" for i in plan["keep"]] + scored["rows"][n]
+            for position, safe in guarded(row):
+                guard.append([n, position, safe])
     except BatchError as error:
         raise scoring.ScoreError(str(error)) from None
     except (AttributeError, TypeError):
@@ -313,6 +374,10 @@ def score_table(spec, header, rows, first_row=2, total=None, id_columns=None):
         "invalid": scored["invalid"],
         "incomplete": scored["incomplete"],
         "bad": scored["bad"],
+        "guard": guard,
+        "safe_header": [safe_cell(name) for name in scored["header"]],
+        "note": GUARD_NOTE,
+        "raw_note": RAW_NOTE,
     }
 
 

@@ -63,6 +63,8 @@ PRORATED = "prorated"
 # Site-relative asset paths.
 ASSETS = {
     "engine_js": "assets/js/engine.js",
+    # Started from the head of a page that needs the engine (a file: the policy allows no inline script).
+    "engine_start_js": "assets/js/engine-start.js",
     "contract_js": "assets/js/contract.js",
     "engine_bundle": "assets/engine/engine.json",
     "exam_dir": "assets/exam/",

@@ -10,8 +10,8 @@ import json
 import posixpath
 
 from catalog import instruments, thresholds
-from engine import contract, kinds
-from macros.pages import needs_engine, page_src
+from engine import contract
+from macros.pages import needs_engine
 
 A = contract.ATTR
 VIEW_PAGE = "practice/measures.md"
@@ -68,7 +68,6 @@ def register(env):
     def measures_view():
         """The measurement view: a case picker, then per instrument a chart, the changes and a table."""
         needs_engine(env)
-        script = posixpath.relpath(kinds.KINDS["measurement"]["script"], posixpath.dirname(page_src(env)) or ".")
         limits = json.dumps(found, ensure_ascii=False)
         return "\n".join(
             [
@@ -78,8 +77,6 @@ def register(env):
                 f'<p class="hb-measures__status" role="status">{_e(NOT_RUNNING)}</p>',
                 '<div class="hb-measures__body"></div>',
                 "</div>",
-                # Inline, so that Material's instant navigation runs it again each time the page is shown.
-                f'<script type="module">import("{_e(script)}").then((m) => m.wire(document));</script>',
                 "",
             ]
         )

@@ -164,7 +164,9 @@ def test_chart_library_is_served_but_not_precached_and_only_the_view_loads_it(si
     worker = (site_dir / "sw.js").read_text(encoding="utf-8")
     assert "assets/vendor/micropython/micropython.wasm" in worker
     assert "uplot" not in worker.lower()
-    assert "measures.js" in (site_dir / "practice/measures.html").read_text(encoding="utf-8")
+    # handbook.js loads the view's script where the page holds the view (no inline script: the page policy).
+    assert contract.FEATURES["measures"] == "assets/js/measures.js"
+    assert contract.ATTR["measures"] in (site_dir / "practice/measures.html").read_text(encoding="utf-8")
     for page in ("scales/phq9.html", "practice/navigator.html", "index.html"):
         html = (site_dir / page).read_text(encoding="utf-8")
         assert "uplot" not in html.lower() and "measures.js" not in html, page

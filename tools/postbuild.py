@@ -25,7 +25,7 @@ if str(ROOT) not in sys.path:
 from catalog.datafiles import DataFileError  # noqa: E402  (needs ROOT on the path when run as a script)
 from engine import contract, kinds  # noqa: E402
 from macros import quiz  # noqa: E402
-from tools import offline, package_site, risk_wording, search_synonyms, search_worker  # noqa: E402
+from tools import csp, offline, package_site, risk_wording, search_synonyms, search_worker  # noqa: E402
 
 NODE_MODULES = ROOT / "node_modules"
 # Files each Python runtime needs in the browser, copied from the pinned npm packages.
@@ -227,6 +227,8 @@ def run(site, zip_to=None):
         raise PostBuildError(
             "Material 搜索 worker 的中文分词代码已变：整词查询修正未生效，请检查 tools/search_worker.py"
         )
+    # Before the offline step: the moved scripts are part of the build (its id and precache).
+    csp.apply(site)
     report = offline.write(site)
     if zip_to:
         package_site.package(site, zip_to)
@@ -241,7 +243,7 @@ def main(argv=None):
     started = time.perf_counter()
     try:
         report = run(args.site, args.zip_to)
-    except (PostBuildError, DataFileError) as error:
+    except (PostBuildError, DataFileError, csp.InlineScriptError) as error:
         print(f"构建后检查失败：{error}", file=sys.stderr)
         return 1
     print(

@@ -64,16 +64,30 @@ function isPage(url) {
   return url.pathname.endsWith(".html") || url.pathname.endsWith("/");
 }
 
-// A page from the network is kept only if it belongs to this build; a page of a newer build means
-// a new version is out: the reader is offered it through the waiting worker.
+// A page from the network is kept only if it belongs to this build. A page of another build is never
+// shown while this build's scripts run (its stylesheets and scripts would come from this build's
+// cache): a new version is out, the reader is offered it through the waiting worker, and the page
+// opens once the reader has clicked «新版本可用，点此刷新». Until then the fallback page of this build
+// says so (a full load; a script's fetch, as in instant navigation, fails and the theme then loads
+// the page in full).
 async function fetchPage(request, cache) {
   const response = await fetch(request, { cache: "no-cache" });
   if (response.ok && response.type === "basic") {
     const text = await response.clone().text();
-    if (text.includes(`<meta name="${NAMES.meta.build}" content="${BUILD}">`)) await cache.put(cacheKey(new URL(request.url)), response.clone());
-    else self.registration.update().catch(() => null);
+    if (text.includes(`<meta name="${NAMES.meta.build}" content="${BUILD}">`)) {
+      await cache.put(cacheKey(new URL(request.url)), response.clone());
+    } else if (text.includes(`<meta name="${NAMES.meta.build}" content="`)) {
+      self.registration.update().catch(() => null);
+      if (request.mode !== "navigate") return Response.error();
+      return Response.redirect(`${FALLBACK}?from=${encodeURIComponent(fromPath(new URL(request.url)))}&newer=1`, 302);
+    }
   }
   return response;
+}
+
+// The page's address under the site's root, as the fallback page's «重新打开» link takes it.
+function fromPath(url) {
+  return url.pathname.slice(scope.pathname.length) + url.search + url.hash;
 }
 
 // Cached entries are keyed without query (Material adds ?h= for search highlights) and a folder
@@ -93,10 +107,7 @@ async function respond(request) {
     try {
       return await fetchPage(request, await caches.open(PAGE_CACHE));
     } catch {
-      if (request.mode === "navigate") {
-        const from = url.pathname.slice(scope.pathname.length);
-        return Response.redirect(`${FALLBACK}?from=${encodeURIComponent(from)}`, 302);
-      }
+      if (request.mode === "navigate") return Response.redirect(`${FALLBACK}?from=${encodeURIComponent(fromPath(url))}`, 302);
       throw new Error("offline");
     }
   }

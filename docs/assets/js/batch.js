@@ -92,6 +92,8 @@ async function scoreFile(root, file) {
     return;
   }
   const scored = [];
+  // Cells a spreadsheet would run as formulas, with the engine's safe text (engine/batch.py safe_cell).
+  const guard = [];
   const bad = [];
   let invalid = 0;
   let incomplete = 0;
@@ -110,6 +112,7 @@ async function scoreFile(root, file) {
       const { part, chunk } = await queued.shift();
       if (start + AHEAD * CHUNK < total) queued.push(send(start + AHEAD * CHUNK));
       // The engine sends back only the cells it adds; the input cells it keeps go in front.
+      part.guard.forEach(([n, position, safe]) => guard.push([scored.length + n, position, safe]));
       part.offsets.forEach((offset, n) => {
         scored.push(part.keep.map((i) => chunk[offset][i] ?? "").concat(part.cells[n]));
       });
@@ -127,12 +130,36 @@ async function scoreFile(root, file) {
   }
   progress.hidden = true;
   drawTable(table, out.header, scored, bad);
-  const text = csvText(out.header, scored);
-  download.onclick = () => downloadText(file.name.replace(/\.csv$/i, "") + ".scored.csv", text, "text/csv");
+  const rawBox = root.querySelector(".hb-batch__raw input");
+  download.onclick = () => {
+    const text = rawBox.checked ? csvText(out.header, scored) : csvText(out.safe_header, guarded(scored, guard));
+    downloadText(file.name.replace(/\.csv$/i, "") + ".scored.csv", text, "text/csv");
+  };
   download.hidden = false;
-  say(`共 ${scored.length} 行：计分 ${scored.length - invalid - incomplete} 行，未完成 ${incomplete} 行，`
-    + `无效 ${invalid} 行（编码 ${decoded.encoding}）。` + (invalid ? "无效的行已标红，改正后重新选择文件即可。" : ""));
+  const summary = `共 ${scored.length} 行：计分 ${scored.length - invalid - incomplete} 行，未完成 ${incomplete} 行，`
+    + `无效 ${invalid} 行（编码 ${decoded.encoding}）。` + (invalid ? "无效的行已标红，改正后重新选择文件即可。" : "");
+  const sayNote = () => say(summary + (rawBox.checked ? out.raw_note : out.note));
+  rawBox.onchange = sayNote;
+  sayNote();
   root.dataset.done = invalid ? "invalid" : "ok";
+}
+
+/** The rows with the engine's safe text in place of each guarded cell (the table on screen shows them as read). */
+function guarded(rows, guard) {
+  const out = rows.map((row) => row.slice());
+  guard.forEach(([n, position, safe]) => { out[n][position] = safe; });
+  return out;
+}
+
+/** «按原样写出» for analysis software: off by default, so a file opened in Excel or WPS runs no formula. */
+function rawOption(download) {
+  const label = document.createElement("label");
+  label.className = "hb-batch__raw";
+  const box = Object.assign(document.createElement("input"), { type: "checkbox" });
+  label.append(box, " 下载时按原样写出单元格（不加防公式的单引号，供统计软件读取）");
+  const line = document.createElement("p");
+  line.append(label);
+  download.before(line);
 }
 
 function drawTable(box, header, rows, bad) {
@@ -158,6 +185,7 @@ function drawTable(box, header, rows, bad) {
 
 function setup(root) {
   root.dataset.wired = "true";
+  rawOption(root.querySelector(sel("batch_download")));
   const input = root.querySelector(sel("batch_file"));
   const drop = root.querySelector(sel("batch_drop"));
   input.addEventListener("change", () => {

@@ -6,6 +6,8 @@
   window.handbookRoot = root.href;
   // The names this script shares with the pages, from the module the build writes (engine/contract.py).
   var contract = import(new URL("contract.js", document.currentScript.src).href);
+  // The one rule for following a link taken from input (links.js).
+  var links = import(new URL("links.js", document.currentScript.src).href);
 
   var offline = "serviceWorker" in navigator && /^https?:$/.test(location.protocol);
   if (offline) {
@@ -39,7 +41,7 @@
     // The first worker takes over a page already running on its build; a later one never does.
     var controller = navigator.serviceWorker.controller;
     navigator.serviceWorker.addEventListener("controllerchange", function () {
-      if (controller && !reloading) { reloading = true; location.reload(); }
+      if (controller && !reloading) { reloading = true; reopen(); }
       controller = navigator.serviceWorker.controller;
       showOfflineReady();
     });
@@ -72,6 +74,21 @@
     });
   }
 
+  // After the switch: the page the reader had asked for, when the old build could only offer the
+  // fallback page in its place (tools/service_worker.js, «newer»); otherwise this page again.
+  function reopen() {
+    var params = new URLSearchParams(location.search);
+    if (!document.querySelector("[data-offline-retry]") || !params.get("newer") || !params.get("from")) {
+      location.reload();
+      return;
+    }
+    links.then(function (m) {
+      var target = m.safeLink(params.get("from"), root.href, root.href);
+      if (target) location.replace(target);
+      else location.reload();
+    }, function () { location.reload(); });
+  }
+
   function kb(bytes) {
     return bytes >= 1048576 ? (bytes / 1048576).toFixed(1) + " MB" : Math.ceil(bytes / 1024) + " KB";
   }
@@ -83,13 +100,30 @@
     });
   }
 
+  // Opened as a file (file://), the browser runs this script but no module, worker or fetch: the
+  // contract, the quiz, search and the offline copy cannot start. Pages that would wait for them say
+  // so instead, as the calculators do (their text is in the page, contract.NOT_RUNNING); these texts
+  // live here because under file:// this script cannot load contract.js.
+  var SERVE = "请运行随附的本地服务器（python3 tools/serve.py site）或用任何静态网站服务器打开本站。";
+  var FILE_NOTES = {
+    quiz: "练习、模拟考试和错题本需要通过网址打开本站：从本地文件（file://）打开时，浏览器不允许读取题库。" + SERVE,
+    search: "从本地文件（file://）打开时不能搜索，可以从目录浏览各章。要使用搜索，" + SERVE,
+    save: "离线保存需要通过网址（http 或 https）打开本站，从本地文件打开时不可用。" + SERVE
+  };
+  var asFile = location.protocol === "file:";
+  function explainFilePage() {
+    if (!asFile) return;
+    document.querySelectorAll(".hb-quiz__loading").forEach(function (p) { p.textContent = FILE_NOTES.quiz; });
+    document.querySelectorAll(".md-search-result__meta").forEach(function (meta) { meta.textContent = FILE_NOTES.search; });
+  }
+
   // Privacy page: save every page of the handbook at once, with its download size shown first.
   // `c` is the contract module, or null when it could not be loaded (a page opened as a file).
   function wireSaveAll(c) {
     var box = document.querySelector(c ? c.sel("offline_save") : ".hb-offline-save");
     if (!box || box.querySelector("button")) return;
     if (!offline) {
-      box.textContent = "离线保存需要通过网址（http 或 https）打开本站，从本地文件打开时不可用。";
+      box.textContent = FILE_NOTES.save;
       return;
     }
     catalogue().then(function (data) {
@@ -129,7 +163,16 @@
     if (!list || list.querySelector("ul")) return;
     var from = new URLSearchParams(location.search).get("from");
     var retry = document.querySelector(c.sel("offline_retry"));
-    if (retry && from && !/^[a-z]+:|^\/\//i.test(from)) retry.href = new URL(from, root).href;
+    // Sent here because the page belongs to a newer build than the one running (tools/service_worker.js).
+    var newer = new URLSearchParams(location.search).get("newer");
+    document.querySelectorAll("[data-offline-newer]").forEach(function (el) { el.hidden = !newer; });
+    document.querySelectorAll("[data-offline-missing]").forEach(function (el) { el.hidden = !!newer; });
+    if (retry && from) {
+      links.then(function (m) {
+        var target = m.safeLink(from, root.href, root.href);
+        if (target) retry.href = target;
+      });
+    }
     Promise.all([catalogue(), "caches" in window ? caches.keys() : []]).then(function (results) {
       var names = results[1].filter(function (n) { return n.indexOf(c.CONTRACT.caches.prefix) === 0; });
       return Promise.all(names.map(function (n) { return caches.open(n).then(function (c) { return c.keys(); }); }))
@@ -182,6 +225,7 @@
   if (search) search.setAttribute("aria-label", "搜索");
 
   function wire() {
+    explainFilePage();
     showOfflineReady();
     contract.then(function (c) {
       wireSaveAll(c);
@@ -196,6 +240,7 @@
     });
   }
   // Material's instant navigation swaps the page without reloading scripts: re-wire each time.
-  if (window.document$) window.document$.subscribe(wire);
+  // Opened as a file, the theme's document$ never emits (its instant navigation is off there).
+  if (window.document$ && !asFile) window.document$.subscribe(wire);
   else document.addEventListener("DOMContentLoaded", wire);
 })();
