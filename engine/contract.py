@@ -201,3 +201,7 @@ ASSETS.update(
         "chart_css": "assets/vendor/uplot/uPlot.min.css",
     }
 )
+# Speed (issue 26): a page's head preloads the engine files it will need (tools/preload.py marks each
+# such link with this attribute); engine.js fetches them (the preload answers) and hands them to the
+# worker, so each is requested once.
+ATTR["engine_file"] = "data-hb-engine-file"

@@ -1,5 +1,7 @@
 // One Python engine per tab, shared by every calculator, checklist and quiz on every page the
 // reader visits (this module outlives Material's instant navigation).
+import { CONTRACT, sel } from "./contract.js";
+
 const runtime = document.querySelector('meta[name="hb-runtime"]')?.content || "micropython";
 const START_TIMEOUT_MS = runtime === "pyodide" ? 120000 : 30000;
 const pending = new Map();
@@ -35,6 +37,7 @@ export function start() {
     fail("本浏览器无法启动评分引擎（不支持所需的后台线程）。请换用较新的浏览器。");
     return;
   }
+  handOver(worker);
   const timer = setTimeout(() => fail("评分引擎启动超时：网络太慢或文件没有下载完整。请刷新页面重试。"), START_TIMEOUT_MS);
   worker.onmessage = ({ data }) => {
     if (data.type === "ready") {
@@ -63,6 +66,22 @@ export function start() {
     console.warn(event.message);
     fail("评分引擎启动失败：它的文件没有下载完整或已损坏。请刷新页面重试。");
   };
+}
+
+/** The worker's settings, then the engine files this page's head preloads (tools/preload.py): the
+ * page fetches each one (the preload answers it) and passes it on, so each file is requested once —
+ * a worker's own fetch would not find the page's preload and would ask the server again. */
+function handOver(target) {
+  const root = new URL("../../", import.meta.url).href;
+  const links = Array.from(document.querySelectorAll(`link${sel("engine_file")}`));
+  const paths = links.map((link) => link.href.slice(root.length));
+  target.postMessage({ type: "init", assets: CONTRACT.assets, engineFs: CONTRACT.engineFs, handed: paths });
+  for (const [i, link] of links.entries()) {
+    fetch(link.href).then((r) => (r.ok ? r.arrayBuffer() : null)).catch(() => null).then((body) => {
+      // The worker fetches a file itself when the page could not (body null).
+      target.postMessage({ type: "file", path: paths[i], body }, body ? [body] : []);
+    });
+  }
 }
 
 /** Call a function of engine.bridge; resolves with its result, rejects with a Chinese message. */

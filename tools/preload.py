@@ -1,0 +1,121 @@
+"""Preloads in the head of every tool page: what the page will fetch to show its first score starts
+downloading with the page instead of one step after another (handbook.js imports calculators.js, which
+imports files.js…; the worker starts the runtime, then reads the instrument's spec).
+
+What a page needs is derived, never listed by hand: the tool kinds its elements declare (the contract's
+FEATURES, found by their ATTR on the built page) give the script, whose static imports are read from the
+built scripts; the elements' ids give the specs. KINDS below is the one place that maps a tool kind to
+its script and its spec folder: point it at the catalog's per-kind declarations when they land.
+
+Engine files (the runtime's wasm, the engine bundle, the page's specs) are marked with the contract's
+engine_file attribute: engine.js fetches them (the preload answers the fetch) and hands them to the
+worker, so none is requested twice. The runtime's script (micropython.mjs) is left to the worker: a
+worker's module import cannot use a page's preload.
+"""
+
+import html as html_lib
+import re
+from pathlib import Path
+
+from engine import contract
+
+# Tool kind (a contract ATTR name) -> (its script, the engine data folder of its specs or None).
+# The seam for the catalog's kind declarations: only this mapping needs to change.
+KINDS = {
+    "instrument": (contract.FEATURES["instrument"], "instruments"),
+    "checklist": (contract.FEATURES["checklist"], "checklists"),
+    "quiz": (contract.FEATURES["quiz"], None),
+    "batch": (contract.FEATURES["batch"], None),
+}
+# Runtime files a worker compiles from bytes the page hands over (MicroPython only: Pyodide's are tens of MB
+# and load only when the reader chose that runtime).
+HANDED_RUNTIME = {"micropython": ["micropython/micropython.wasm"]}
+STATIC_IMPORT = re.compile(r'^\s*(?:import|export)\b[^;"\']*?(?:from\s*)?["\'](\.{1,2}/[^"\']+)["\']', re.M)
+ENGINE_MARKER = re.compile(r'<link rel="modulepreload" href="([^"]*)' + re.escape(contract.ASSETS["engine_js"]) + r'">')
+HEAD_END = "</head>"
+
+
+def page_tools(html):
+    """{tool kind: [ids]} of the tool elements on a built page, in page order."""
+    found = {}
+    for kind in KINDS:
+        attr = contract.ATTR[kind]
+        ids = re.findall(r"<[a-z]+\b[^>]*\s" + re.escape(attr) + r'(?=[\s=>])(?:="([^"]*)")?', html)
+        if ids:
+            found[kind] = list(dict.fromkeys(html_lib.unescape(i) for i in ids))
+    return found
+
+
+def module_closure(site, script):
+    """The script and every module it imports statically, transitively (site-relative paths)."""
+    seen, todo = [], [script]
+    while todo:
+        rel = todo.pop(0)
+        if rel in seen or not (Path(site) / rel).is_file():
+            continue
+        seen.append(rel)
+        text = (Path(site) / rel).read_text(encoding="utf-8")
+        base = rel.rsplit("/", 1)[0] + "/"
+        for target in STATIC_IMPORT.findall(text):
+            todo.append(_join(base, target))
+    return seen
+
+
+def _join(base, relative):
+    parts = base.rstrip("/").split("/")
+    for piece in relative.split("/"):
+        if piece == "..":
+            parts.pop()
+        elif piece != ".":
+            parts.append(piece)
+    return "/".join(parts)
+
+
+def files_for(site, tools, runtime, engine):
+    """(modules to modulepreload, engine files to hand to the worker) for a page holding `tools`
+    ({kind: ids}); `engine` says whether the page starts the engine from its head."""
+    modules = []
+    specs = []
+    for kind, ids in tools.items():
+        script, folder = KINDS[kind]
+        modules += [m for m in module_closure(site, script) if m not in modules]
+        if folder:
+            specs += [f"{contract.ASSETS['engine_data_dir']}{folder}/{i}.json" for i in ids if i]
+    handed = []
+    if engine:
+        modules = [m for m in modules if m != contract.ASSETS["engine_js"]]
+        handed = [contract.ASSETS["vendor_dir"] + f for f in HANDED_RUNTIME.get(runtime, [])]
+        handed += [contract.ASSETS["engine_bundle"]]
+        handed += [s for s in specs if (Path(site) / s).is_file()]
+    return modules, handed
+
+
+def links(prefix, modules, handed):
+    attr = contract.ATTR["engine_file"]
+    out = [f'\n  <link rel="modulepreload" href="{prefix}{m}">' for m in modules]
+    # Engine files at low priority: the page's own styles and scripts go first.
+    out += [
+        f'\n  <link rel="preload" href="{prefix}{f}" as="fetch" crossorigin fetchpriority="low" {attr}>' for f in handed
+    ]
+    return "".join(out)
+
+
+def add(site, runtime):
+    """Write the preloads into every tool page of a built site; returns how many pages got them."""
+    site = Path(site)
+    done = 0
+    for path in site.rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        head = html[: html.find(HEAD_END)]
+        tools = page_tools(html[len(head) :])
+        if not tools:
+            continue
+        marker = ENGINE_MARKER.search(head)
+        rel_root = "../" * (len(path.relative_to(site).parts) - 1)
+        modules, handed = files_for(site, tools, runtime, marker is not None)
+        # After the engine's modulepreload (before the head script that starts it, which reads the
+        # engine files' links), or at the end of the head.
+        at = marker.end() if marker else len(head)
+        path.write_text(html[:at] + links(rel_root, modules, handed) + html[at:], encoding="utf-8")
+        done += 1
+    return done
