@@ -131,6 +131,7 @@ def as_dict():
         "assets": ASSETS,
         "engineFs": ENGINE_FS,
         "measures": MEASURES,
+        "engineFilesMeta": ENGINE_FILES_META,
     }
 
 
@@ -201,7 +202,7 @@ ASSETS.update(
         "chart_css": "assets/vendor/uplot/uPlot.min.css",
     }
 )
-# Speed (issue 26): a page's head preloads the engine files it will need (tools/preload.py marks each
-# such link with this attribute); engine.js fetches them (the preload answers) and hands them to the
-# worker, so each is requested once.
-ATTR["engine_file"] = "data-hb-engine-file"
+# Speed (issue 26): a tool page's head names the engine files it will need (tools/preload.py writes this
+# meta, site-relative paths separated by spaces); engine.js fetches them as it starts the worker and hands
+# them over, so each is requested once and none waits for the worker to ask.
+ENGINE_FILES_META = "hb-engine-files"

@@ -10,6 +10,7 @@ import threading
 import pytest
 from playwright.sync_api import expect
 
+from engine import contract
 from tests.browser_helpers import engine_ready, result_of
 from tools import serve
 from tools.browser import PHONE
@@ -80,8 +81,9 @@ def counted_url(site_dir):
 
 
 def test_a_tool_page_requests_each_file_once_and_its_spec_from_the_head(browser, counted_url):
-    """The head preloads the scripts and the instrument's spec; engine.js hands the engine files to the
-    worker, whose own fetch would not find the page's preload and would ask the server again."""
+    """The head preloads the scripts and names the instrument's spec, which engine.js fetches as it starts
+    the worker and hands over with the engine bundle: nothing is asked for twice (the worker's own fetch
+    of a file the page had loaded would be a second request)."""
     ctx = browser.new_context(viewport=PHONE, service_workers="block")
     page = ctx.new_page()
     page.goto(counted_url + "scales/phq9.html")
@@ -89,16 +91,18 @@ def test_a_tool_page_requests_each_file_once_and_its_spec_from_the_head(browser,
     phq9_item(page, 1, 0).check()
     expect(result_of(page, "phq9", "missing")).not_to_be_empty(timeout=60000)
     page.wait_for_load_state("networkidle")
-    head = page.evaluate("""() => Array.from(document.head.querySelectorAll('link[rel=modulepreload], link[rel=preload]'),
+    head = page.evaluate("""() => Array.from(document.head.querySelectorAll('link[rel=modulepreload]'),
         (l) => new URL(l.href).pathname)""")
+    named = page.evaluate(f"document.querySelector('meta[name={contract.ENGINE_FILES_META}]').content.split(' ')")
     ctx.close()
     asked = CountingHandler.asked
     for wanted in ("/assets/engine/data/instruments/phq9.json", "/assets/engine/engine.json", "/assets/js/files.js"):
         assert asked[wanted] == 1, asked
     twice = [u for u, n in asked.items() if n > 1]
     assert not twice, twice
-    for wanted in ("/assets/js/calculators.js", "/assets/js/files.js", "/assets/engine/data/instruments/phq9.json"):
+    for wanted in ("/assets/js/calculators.js", "/assets/js/files.js"):
         assert wanted in head, head
+    assert "assets/engine/data/instruments/phq9.json" in named, named
 
 
 def test_a_chapter_page_asks_for_the_search_index_only_once_search_is_used(context, page, base_url):

@@ -87,6 +87,22 @@ def rows(r):
             f"{g['precache_files']} 个文件 {_kb(g['precache_gzip_bytes'])}，余量 {g['precache_headroom']:.0%}",
             "余量 ≥ 15 %",
         )
+    if "build" in r and "lighthouse" in r:
+        out.append(
+            (
+                "完整构建 ÷ 原版 Material 构建",
+                {"build": f"{r['build']['site_s']} s ÷ {r['build']['plain_s']} s = {r['build']['ratio']} ×"},
+                "≤ 3 ×",
+            )
+        )
+        for page, sc in r["lighthouse"].items():
+            out.append(
+                (
+                    f"Lighthouse {page}：性能 / 无障碍 / 最佳实践",
+                    {"build": f"{sc['performance']} / {sc['accessibility']} / {sc['best-practices']}"},
+                    "≥ 95 / 100 / ≥ 95",
+                )
+            )
     return out
 
 

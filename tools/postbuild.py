@@ -188,7 +188,7 @@ def run(site, zip_to=None):
     copy_runtime(site, runtime)
     copy_chart(site)
     write_engine(site, runtime)
-    preload.add(site, runtime)
+    preload.add(site)
     write_exam(site)
     quiz.check_anchors(site)
     compact_search_index(site)

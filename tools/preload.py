@@ -7,10 +7,13 @@ FEATURES, found by their ATTR on the built page) give the script, whose static i
 built scripts; the elements' ids give the specs. KINDS below is the one place that maps a tool kind to
 its script and its spec folder: point it at the catalog's per-kind declarations when they land.
 
-Engine files (the runtime's wasm, the engine bundle, the page's specs) are marked with the contract's
-engine_file attribute: engine.js fetches them (the preload answers the fetch) and hands them to the
-worker, so none is requested twice. The runtime's script (micropython.mjs) is left to the worker: a
-worker's module import cannot use a page's preload.
+Engine files (the engine bundle, the page's specs) are named in the head's contract meta
+(ENGINE_FILES_META): engine.js, started from the head, fetches them and hands them to the worker, so none
+is requested twice (a <link rel=preload> would not do: Chromium does not always give a page's fetch the
+preloaded copy, and a "no-cache" file is then asked for again). The runtime is left to the worker: a worker's module import cannot use a page's
+preload, and the wasm (the largest file) is compiled as it downloads — from the page's head it would
+take the line from the page's own styles and scripts on a first visit, and a returning reader's browser
+reuses its compiled code only for a streamed compile.
 """
 
 import html as html_lib
@@ -27,10 +30,8 @@ KINDS = {
     "quiz": (contract.FEATURES["quiz"], None),
     "batch": (contract.FEATURES["batch"], None),
 }
-# Runtime files a worker compiles from bytes the page hands over (MicroPython only: Pyodide's are tens of MB
-# and load only when the reader chose that runtime).
-HANDED_RUNTIME = {"micropython": ["micropython/micropython.wasm"]}
-STATIC_IMPORT = re.compile(r'^\s*(?:import|export)\b[^;"\']*?(?:from\s*)?["\'](\.{1,2}/[^"\']+)["\']', re.M)
+# `import … from "./x.js"`, `import "./x.js"`, `export … from "./x.js"`; not import("./x.js"), which loads on use.
+STATIC_IMPORT = re.compile(r'^\s*(?:import|export)\s[^;()"\']*?["\'](\.{1,2}/[^"\']+)["\']', re.M)
 ENGINE_MARKER = re.compile(r'<link rel="modulepreload" href="([^"]*)' + re.escape(contract.ASSETS["engine_js"]) + r'">')
 HEAD_END = "</head>"
 
@@ -71,7 +72,7 @@ def _join(base, relative):
     return "/".join(parts)
 
 
-def files_for(site, tools, runtime, engine):
+def files_for(site, tools, engine):
     """(modules to modulepreload, engine files to hand to the worker) for a page holding `tools`
     ({kind: ids}); `engine` says whether the page starts the engine from its head."""
     modules = []
@@ -84,23 +85,19 @@ def files_for(site, tools, runtime, engine):
     handed = []
     if engine:
         modules = [m for m in modules if m != contract.ASSETS["engine_js"]]
-        handed = [contract.ASSETS["vendor_dir"] + f for f in HANDED_RUNTIME.get(runtime, [])]
-        handed += [contract.ASSETS["engine_bundle"]]
+        handed = [contract.ASSETS["engine_bundle"]]
         handed += [s for s in specs if (Path(site) / s).is_file()]
     return modules, handed
 
 
 def links(prefix, modules, handed):
-    attr = contract.ATTR["engine_file"]
     out = [f'\n  <link rel="modulepreload" href="{prefix}{m}">' for m in modules]
-    # Engine files at low priority: the page's own styles and scripts go first.
-    out += [
-        f'\n  <link rel="preload" href="{prefix}{f}" as="fetch" crossorigin fetchpriority="low" {attr}>' for f in handed
-    ]
+    if handed:
+        out.append(f'\n  <meta name="{contract.ENGINE_FILES_META}" content="{" ".join(handed)}">')
     return "".join(out)
 
 
-def add(site, runtime):
+def add(site):
     """Write the preloads into every tool page of a built site; returns how many pages got them."""
     site = Path(site)
     done = 0
@@ -112,9 +109,9 @@ def add(site, runtime):
             continue
         marker = ENGINE_MARKER.search(head)
         rel_root = "../" * (len(path.relative_to(site).parts) - 1)
-        modules, handed = files_for(site, tools, runtime, marker is not None)
+        modules, handed = files_for(site, tools, marker is not None)
         # After the engine's modulepreload (before the head script that starts it, which reads the
-        # engine files' links), or at the end of the head.
+        # engine files' meta), or at the end of the head.
         at = marker.end() if marker else len(head)
         path.write_text(html[:at] + links(rel_root, modules, handed) + html[at:], encoding="utf-8")
         done += 1

@@ -11,6 +11,7 @@ import email.utils
 import functools
 import gzip
 import http.server
+import sys
 import threading
 import time
 from pathlib import Path
@@ -50,7 +51,10 @@ class Link:
                 self.free_at = max(self.free_at, time.monotonic()) + len(chunk) / self.bytes_per_s
                 until = self.free_at
             time.sleep(max(0.0, until - time.monotonic()))
-            wfile.write(chunk)
+            try:
+                wfile.write(chunk)
+            except ConnectionError:
+                return  # the browser went away (a page closed mid-download)
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
@@ -101,10 +105,17 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class Server(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        """A browser that closes a page mid-download is normal, not an error worth a traceback."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 def start(directory, port=0, link=None):
     """Start a server in a background thread (over `link`, a Link, if given); returns (server, base URL)."""
     handler = type("SlowHandler", (Handler,), {"link": link}) if link else Handler
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(handler, directory=str(directory)))
+    server = Server(("127.0.0.1", port), functools.partial(handler, directory=str(directory)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_port}/"
 

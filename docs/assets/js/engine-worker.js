@@ -31,9 +31,8 @@ async function text(path) {
 // the runtime's loader (Emscripten, which instantiates with instantiateStreaming) gets this module,
 // and is pointed at an empty stand-in so that it does not download the runtime a second time.
 const COMPILED_ELSEWHERE = "data:application/wasm;base64,";
-function compileEarly(path) {
-  const compiled = handed.has(path) ? bytes(path).then((b) => WebAssembly.compile(b))
-    : WebAssembly.compileStreaming(fetch(root + path));
+function compileEarly(url) {
+  const compiled = WebAssembly.compileStreaming(fetch(url));
   compiled.catch(() => {}); // a failed download or compile is reported by the loader below
   const instantiateStreaming = WebAssembly.instantiateStreaming;
   WebAssembly.instantiateStreaming = async (_standIn, imports) => {
@@ -48,7 +47,7 @@ async function startRuntime(vendor) {
     const { loadPyodide } = await import(root + vendor + "pyodide/pyodide.mjs");
     return loadPyodide({ indexURL: root + vendor + "pyodide/" });
   }
-  compileEarly(vendor + "micropython/micropython.wasm");
+  compileEarly(root + vendor + "micropython/micropython.wasm");
   const { loadMicroPython } = await import(root + vendor + "micropython/micropython.mjs");
   mark("runtime-script");
   return loadMicroPython({ url: COMPILED_ELSEWHERE, stdout: () => {}, stderr: (line) => console.warn(line) });

@@ -1,6 +1,6 @@
 // One Python engine per tab, shared by every calculator, checklist and quiz on every page the
 // reader visits (this module outlives Material's instant navigation).
-import { CONTRACT, sel } from "./contract.js";
+import { CONTRACT } from "./contract.js";
 
 const runtime = document.querySelector('meta[name="hb-runtime"]')?.content || "micropython";
 const START_TIMEOUT_MS = runtime === "pyodide" ? 120000 : 30000;
@@ -68,18 +68,18 @@ export function start() {
   };
 }
 
-/** The worker's settings, then the engine files this page's head preloads (tools/preload.py): the
- * page fetches each one (the preload answers it) and passes it on, so each file is requested once —
- * a worker's own fetch would not find the page's preload and would ask the server again. */
+/** The worker's settings, then the engine files this page's head names (tools/preload.py): the page
+ * fetches them as it starts the worker — they download beside the runtime instead of after it — and
+ * passes them on, so each is requested once. */
 function handOver(target) {
   const root = new URL("../../", import.meta.url).href;
-  const links = Array.from(document.querySelectorAll(`link${sel("engine_file")}`));
-  const paths = links.map((link) => link.href.slice(root.length));
+  const meta = document.querySelector(`meta[name="${CONTRACT.engineFilesMeta}"]`);
+  const paths = meta ? meta.content.split(" ").filter(Boolean) : [];
   target.postMessage({ type: "init", assets: CONTRACT.assets, engineFs: CONTRACT.engineFs, handed: paths });
-  for (const [i, link] of links.entries()) {
-    fetch(link.href).then((r) => (r.ok ? r.arrayBuffer() : null)).catch(() => null).then((body) => {
+  for (const path of paths) {
+    fetch(root + path).then((r) => (r.ok ? r.arrayBuffer() : null)).catch(() => null).then((body) => {
       // The worker fetches a file itself when the page could not (body null).
-      target.postMessage({ type: "file", path: paths[i], body }, body ? [body] : []);
+      target.postMessage({ type: "file", path, body }, body ? [body] : []);
     });
   }
 }
