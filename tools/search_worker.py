@@ -28,13 +28,13 @@ def patch(site):
     return patched
 
 
-GATE = Path(__file__).resolve().parent.parent / "docs" / "assets" / "js" / "search-gate.js"
+GATE = Path(__file__).resolve().parent / "search_gate.js"
 # The bundle is strict code ("use strict" opens it): so is the file that now starts with the gate.
 GATE_MARK = '"use strict"; /* hb-search-gate (tools/search_worker.py) */\n'
 
 
 def gate_index(site):
-    """Put search-gate.js in front of Material's bundle (the index then loads when search is first used);
+    """Put search_gate.js in front of Material's bundle (the index then loads when search is first used);
     returns how many bundles carry it. On lines of its own, and the source map shifted by as many lines."""
     gate = GATE_MARK + GATE.read_text(encoding="utf-8")
     bundles = sorted((Path(site) / "assets" / "javascripts").glob("bundle.*.min.js"))
