@@ -131,6 +131,12 @@ def lines(r):
             "（service worker 同样受限）。“首个分数”指答完 PHQ-9 全部条目后总分第一次显示在屏幕上；冷启动是首次访问，"
             "热启动是装好离线副本的回访；冷、热与两个版本交替进行。中位数（最小–最大，次数）。"
         )
+    if phone and phone["page_slowdown"]["median"] < 0.75 * phone["profile"]["cpu"]:
+        head.append(
+            f"注意：本次机器负载过高，页面实际只减速 {phone['page_slowdown']['median']} ×（目标 {phone['profile']['cpu']} ×），"
+            "负载本身又拖慢了一切：绝对时间和是否达标不能据此判断，只宜看同一次运行中“之前”与“本版”的对比；"
+            "达标与否须在空闲机器上重测。"
+        )
     table = [
         "",
         "| 指标 | " + " | ".join(label for _, label in sites) + " | 目标 |",
