@@ -129,6 +129,7 @@ def as_dict():
         "emptyStores": EMPTY_STORES,
         "casePractice": {"store": CASE_PRACTICE["store"], "kind": CASE_PRACTICE["kind"]},
         "draftPrefix": DRAFT_PREFIX,
+        "engineFilesMeta": ENGINE_FILES_META,
     }
 
 
@@ -262,3 +263,8 @@ CASE_PRACTICE = {
 STORES["case_practice"] = "case-practice"
 FORMATS["case-practice"] = CASE_PRACTICE["format"]
 KIND_NAMES["case-practice"] = "案例分析练习"
+
+# Speed (issue 26): a tool page's head names the engine files it will need (tools/preload.py writes this
+# meta, site-relative paths separated by spaces); engine.js fetches them as it starts the worker and hands
+# them over, so each is requested once and none waits for the worker to ask.
+ENGINE_FILES_META = "hb-engine-files"

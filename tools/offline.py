@@ -7,8 +7,9 @@ language, our scripts, the engine, the question bank, the default runtime, the
 home, privacy and fallback pages and every tool page (calculators, checklists, drills, mock exam,
 错题本). Chapter pages, a chapter's practice page and its question file are cached on first visit,
 or all pages at once from the privacy page; large optional files (the Pyodide build, the measurement view's chart library in assets/vendor/uplot/) on first use.
-The search index grows with the content and every page loads it anyway: it is kept when the worker
-takes over (from the browser's HTTP cache), not downloaded a second time by the precache.
+The search index grows with the content: it is not precached, and a page requests it only when the
+reader first uses search (tools/search_worker.py); the worker then keeps it like any file, and the
+«保存整本手册» button saves it with the pages.
 """
 
 import gzip
@@ -37,8 +38,6 @@ SHELL_FILES = (
     contract.ASSETS["engine_data_dir"] + "*/*.json",
     "assets/vendor/micropython/*",
 ) + kinds.shell_files()
-# Loaded by every page; kept on first use so the precache stays the same size as chapters are added.
-WARM = ("search/search_index.json",)
 # What Material's search worker loads for a language (assets/javascripts/workers/search.*.js).
 SEGMENTERS = {"ja": "tinyseg.js", "hi": "wordcut.js", "th": "wordcut.js"}
 REVISION_CHARS = 16
@@ -48,6 +47,11 @@ SW_NAMES = {"caches": contract.CACHES, "swMessages": contract.SW_MESSAGES, "meta
 
 # Case-analysis pages are many and read one at a time: like chapter pages, kept on first visit.
 CACHED_ON_VISIT = ("exam/cases/",)
+# What the first visit may download in the background (gzip), and the share of it kept free so that the
+# bank and the tools can grow: bank files beyond the quiz kind's shell (chapter sets, per-paper files) are
+# cached on first use, never precached, so the bank's growth lands outside the shell.
+BUDGET_GZIP_BYTES = 1_200_000
+HEADROOM = 0.15
 
 
 def is_tool_page(rel):
@@ -125,7 +129,6 @@ def write(site):
     worker = (
         worker.replace('"__BUILD__"', json.dumps(build))
         .replace('{ "__SHELL__": "" }', json.dumps(revisions))
-        .replace('["__WARM__"]', json.dumps([w for w in WARM if (site / w).is_file()]))
         .replace('{ "__NAMES__": "" }', json.dumps(SW_NAMES))
     )
     (site / "sw.js").write_text(worker, encoding="utf-8")
@@ -150,8 +153,11 @@ def precache_report(site):
         data = (site / rel).read_bytes()
         raw += len(data)
         packed += gzip_size(data)
+    gzip_bytes = packed + gzip_size(text.encode())
     return {
         "files": len(revisions) + 1,
         "bytes": raw + len(text.encode()),
-        "gzip_bytes": packed + gzip_size(text.encode()),
+        "gzip_bytes": gzip_bytes,
+        "budget_gzip_bytes": BUDGET_GZIP_BYTES,
+        "headroom": round(1 - gzip_bytes / BUDGET_GZIP_BYTES, 3),
     }

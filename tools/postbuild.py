@@ -25,7 +25,7 @@ if str(ROOT) not in sys.path:
 from catalog.datafiles import DataFileError  # noqa: E402  (needs ROOT on the path when run as a script)
 from engine import contract, kinds  # noqa: E402
 from macros import quiz  # noqa: E402
-from tools import csp, offline, package_site, risk_wording, search_synonyms, search_worker  # noqa: E402
+from tools import csp, offline, package_site, preload, risk_wording, search_synonyms, search_worker  # noqa: E402
 
 NODE_MODULES = ROOT / "node_modules"
 # Files each Python runtime needs in the browser, copied from the pinned npm packages.
@@ -170,29 +170,6 @@ def write_engine(site, runtime):
     (site / contract.ASSETS["contract_js"]).write_text(contract.js_module(), encoding="utf-8")
 
 
-def preload_engine(site, runtime):
-    """A page that needs the engine starts downloading the runtime's script and the engine file from
-    its head (the theme marks it with a modulepreload of engine.js), so on a slow line they arrive
-    while the page does, instead of once the worker asks for them; at low priority, so the page's own
-    styles and scripts go first. The wasm is left to the worker, which compiles it as it downloads
-    (one request for it, not two). Not for Pyodide (tens of MB, loaded only when the reader chose it)."""
-    if runtime != "micropython":
-        return
-    marker = re.compile(r'<link rel="modulepreload" href="([^"]*)' + re.escape(contract.ASSETS["engine_js"]) + '">')
-    names = [name for name in RUNTIME_FILES[runtime][1] if not name.endswith(".wasm")]
-    files = [contract.ASSETS["vendor_dir"] + runtime + "/" + name for name in names]
-    files.append(contract.ASSETS["engine_bundle"])
-    for path in site.rglob("*.html"):
-        html = path.read_text(encoding="utf-8")
-        found = marker.search(html)
-        if found:
-            links = "".join(
-                f'\n  <link rel="preload" href="{found.group(1)}{f}" as="fetch" crossorigin fetchpriority="low">'
-                for f in files
-            )
-            path.write_text(html[: found.end()] + links + html[found.end() :], encoding="utf-8")
-
-
 def write_exam(site):
     exam = site / "assets" / "exam"
     exam.mkdir(parents=True, exist_ok=True)
@@ -218,7 +195,7 @@ def run(site, zip_to=None):
     copy_runtime(site, runtime)
     copy_chart(site)
     write_engine(site, runtime)
-    preload_engine(site, runtime)
+    preload.add(site)
     write_exam(site)
     quiz.check_anchors(site)
     search_synonyms.add(site)
@@ -227,6 +204,8 @@ def run(site, zip_to=None):
         raise PostBuildError(
             "Material 搜索 worker 的中文分词代码已变：整词查询修正未生效，请检查 tools/search_worker.py"
         )
+    if not search_worker.gate_index(site):
+        raise PostBuildError("没有找到 Material 的 bundle 脚本：搜索索引按需加载未生效，请检查 tools/search_worker.py")
     # Before the offline step: the moved scripts are part of the build (its id and precache).
     csp.apply(site)
     report = offline.write(site)
@@ -246,9 +225,11 @@ def main(argv=None):
     except (PostBuildError, DataFileError, csp.InlineScriptError) as error:
         print(f"构建后检查失败：{error}", file=sys.stderr)
         return 1
+    headroom = 1 - report["gzip_bytes"] / offline.BUDGET_GZIP_BYTES
     print(
         f"postbuild: {report['files']} files precached, {report['gzip_bytes'] / 1024:.0f} KB compressed"
-        f" ({time.perf_counter() - started:.1f} s)"
+        f" ({headroom:.0%} under the {offline.BUDGET_GZIP_BYTES / 1000:.0f} KB budget,"
+        f" {offline.HEADROOM:.0%} wanted) ({time.perf_counter() - started:.1f} s)"
     )
     return 0
 

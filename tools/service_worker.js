@@ -1,12 +1,10 @@
-// The handbook's service worker. tools/offline.py fills in BUILD, SHELL, WARM and NAMES (the cache,
+// The handbook's service worker. tools/offline.py fills in BUILD, SHELL and NAMES (the cache,
 // message and meta names of engine/contract.py) and writes it to site/sw.js.
 // One build = one set of caches: the shell (precached on install, every file checked against its
 // hash), pages and large optional files (cached on first use). A new build waits until the reader
 // clicks «新版本可用，点此刷新», so a page never runs with scripts of another build.
 const BUILD = "__BUILD__";
 const SHELL = { "__SHELL__": "" };
-// Files every page loads anyway (the search index): kept when this build takes over, not precached.
-const WARM = ["__WARM__"];
 const NAMES = { "__NAMES__": "" };
 const SHELL_CACHE = NAMES.caches.shell + BUILD;
 const PAGE_CACHE = NAMES.caches.pages + BUILD;
@@ -49,7 +47,6 @@ self.addEventListener("activate", (event) => {
     await Promise.all(names.map((n) => caches.delete(n)));
     // Earlier versions of the handbook precached the whole site with Workbox.
     await Promise.all((await caches.keys()).filter((n) => n.startsWith("workbox-")).map((n) => caches.delete(n)));
-    await Promise.all(WARM.map((path) => respond(new Request(new URL(path, scope).href)).catch(() => null)));
     await self.clients.claim();
     await Promise.all(kept.map((url) => respond(new Request(url)).catch(() => null)));
   })());

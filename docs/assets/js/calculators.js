@@ -126,17 +126,20 @@ function wireOne(root) {
   const id = read(root, "instrument");
   const form = root.querySelector("form");
   let latest = 0;
-  let scored = { key: null, view: null }; // the view of the answers whose JSON is `key`
+  let scored = { key: null, view: null }; // the view (a promise) of the answers whose JSON is `key`
 
   /** The view of the answers on the form right now (scored now if the last one is of older answers). */
   async function current() {
     const answers = answersOf(root);
     const key = JSON.stringify(answers);
     if (Object.values(answers).every((v) => v === null)) return null;
-    if (scored.key === key) return scored.view;
-    const view = await call("view", id, answers);
-    scored = { key, view };
-    return view;
+    // The same answers are scored once: a second asker (copy, save) waits for the call under way.
+    if (scored.key !== key) {
+      const view = call("view", id, answers);
+      scored = { key, view };
+      view.catch(() => { if (scored.view === view) scored = { key: null, view: null }; });
+    }
+    return scored.view;
   }
 
   async function rescore() {
@@ -173,8 +176,9 @@ function wireOne(root) {
 
   const draft = readDraft(draftId);
   if (form && Array.isArray(draft)) restoreForm(form, draft);
+  // One engine call per answer: every answer (radio, tick box, number) fires "input"; its "change"
+  // would only score the same answers again. The draft (no engine call) is kept on both.
   root.addEventListener("input", rescore);
-  root.addEventListener("change", rescore);
   root.addEventListener("input", keepDraft);
   root.addEventListener("change", keepDraft);
   form?.addEventListener("submit", (e) => e.preventDefault());

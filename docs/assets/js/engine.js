@@ -39,6 +39,7 @@ export function start() {
     fail("本浏览器无法启动评分引擎（不支持所需的后台线程）。请换用较新的浏览器。");
     return;
   }
+  handOver(worker);
   const timer = setTimeout(() => fail("评分引擎启动超时：网络太慢或文件没有下载完整。请刷新页面重试。"), START_TIMEOUT_MS);
   worker.onmessage = ({ data }) => {
     if (data.type === READY) {
@@ -67,6 +68,24 @@ export function start() {
     console.warn(event.message);
     fail("评分引擎启动失败：它的文件没有下载完整或已损坏。请刷新页面重试。");
   };
+}
+
+/** The worker's settings, then the engine files this page's head names (tools/preload.py): the page
+ * fetches them as it starts the worker — they download beside the runtime instead of after it — and
+ * passes them on, so each is requested once. */
+function handOver(target) {
+  const root = new URL("../../", import.meta.url).href;
+  const meta = document.querySelector(`meta[name="${CONTRACT.engineFilesMeta}"]`);
+  const paths = meta ? meta.content.split(" ").filter(Boolean) : [];
+  target.postMessage({
+    type: "init", assets: CONTRACT.assets, engineFs: CONTRACT.engineFs, worker: CONTRACT.worker, handed: paths,
+  });
+  for (const path of paths) {
+    fetch(root + path).then((r) => (r.ok ? r.arrayBuffer() : null)).catch(() => null).then((body) => {
+      // The worker fetches a file itself when the page could not (body null).
+      target.postMessage({ type: "file", path, body }, body ? [body] : []);
+    });
+  }
 }
 
 /** Call a function of engine.bridge; resolves with its result, rejects with a Chinese message. */

@@ -138,12 +138,14 @@
         button.disabled = true;
         var done = 0, failed = 0;
         navigator.serviceWorker.ready.then(function () {
+          // The search index too: a page loads it only once search is used, and offline it cannot be.
+          var index = fetch(new URL("search/search_index.json", root)).catch(function () { /* search stays online-only */ });
           return pages.reduce(function (chain, page) {
             return chain.then(function () {
               return fetch(new URL(page.url, root)).then(function (r) { if (!r.ok) failed++; }, function () { failed++; })
                 .then(function () { done++; status.textContent = "正在保存：" + done + " / " + pages.length; });
             });
-          }, Promise.resolve());
+          }, index);
         }).then(function () {
           status.textContent = failed ? "已保存 " + (done - failed) + " 页，" + failed + " 页未能保存，请联网后再试。"
             : "整本手册已保存（" + done + " 页），断网时也能阅读。";
