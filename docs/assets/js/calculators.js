@@ -154,9 +154,10 @@ function wireOne(root) {
     clearResult(root);
   }
 
-  // One engine call per answer: every answer (radio, tick box, number) fires "input"; its "change"
-  // would only score the same answers again.
+  // One engine call per answer: a tap fires "input" and "change", and the second finds the same answers
+  // already being scored (current() shares that call) instead of sending another.
   root.addEventListener("input", rescore);
+  root.addEventListener("change", rescore);
   form?.addEventListener("submit", (e) => e.preventDefault());
   wireSave(root, id, current);
 
