@@ -176,9 +176,11 @@ function wireOne(root) {
 
   const draft = readDraft(draftId);
   if (form && Array.isArray(draft)) restoreForm(form, draft);
-  // One engine call per answer: every answer (radio, tick box, number) fires "input"; its "change"
-  // would only score the same answers again. The draft (no engine call) is kept on both.
+  // One engine call per answer: a tap fires "input" and "change", and the second finds the same answers
+  // already being scored (current() shares that call) instead of sending another. The draft (no engine
+  // call) is kept on both.
   root.addEventListener("input", rescore);
+  root.addEventListener("change", rescore);
   root.addEventListener("input", keepDraft);
   root.addEventListener("change", keepDraft);
   form?.addEventListener("submit", (e) => e.preventDefault());
