@@ -44,7 +44,9 @@ BROWSER_FIXTURES = {"browser", "context", "page"}
 
 def pytest_collection_modifyitems(items):
     for item in items:
-        if BROWSER_FIXTURES & set(item.fixturenames) and not item.get_closest_marker("browser"):
+        # A parameter that happens to be called `page` (a Markdown page, say) is not the browser fixture.
+        params = set(getattr(item, "callspec", None).params) if hasattr(item, "callspec") else set()
+        if BROWSER_FIXTURES & (set(item.fixturenames) - params) and not item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.browser)
 
 
