@@ -1,9 +1,11 @@
 """The foundation: Chinese search, no third-party requests, offline use, phone layout."""
 
+import contextlib
 import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from tests.browser_helpers import WATCH_SEARCH, offline_after_first_visit, search_answered
@@ -25,9 +27,14 @@ SEARCH_TERMS = [
 ]
 
 
-def search(page, word):
-    """The result links shown once Material's search worker has answered the whole word (tests.browser_helpers)."""
+def search(page, word, target):
+    """The result links once Material's search worker has answered the whole word (tests.browser_helpers) and
+    `target` is among them; on timeout, the links the box showed (the page draws the answer after it arrives)."""
     search_answered(page, word)
+    found = """(target) => Array.from(document.querySelectorAll('.md-search-result__item a'), a => a.href)
+                            .some(h => h.includes(target))"""
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_function(found, arg=target, timeout=30000)
     return page.locator(".md-search-result__item a").evaluate_all("els => els.map(e => e.href)")
 
 
@@ -41,7 +48,7 @@ def search_page(warm_page, base_url):
 
 @pytest.mark.parametrize("word, target", SEARCH_TERMS)
 def test_search_finds_word_inside_sentences(search_page, word, target):
-    hrefs = search(search_page, word)
+    hrefs = search(search_page, word, target)
     assert any(target in h for h in hrefs), f"搜索“{word}”的结果中没有 {target}：{hrefs[:10]}"
 
 
@@ -87,7 +94,7 @@ def test_works_offline_after_one_visit(browser, base_url):
         page.add_init_script(WATCH_SEARCH)
         page.goto(base_url + "practice/checklists/intake.html")
         expect(page.locator("[data-checklist='intake']")).to_have_count(1)
-        hrefs = search(page, "同理")
+        hrefs = search(page, "同理", "interview/empathy.html")
         assert any("interview/empathy.html" in h for h in hrefs)
         # Without the cache the navigation above would have failed: prove we really were offline.
         assert page.evaluate("navigator.onLine") is False
