@@ -16,6 +16,8 @@ from tools import offline, postbuild
 
 RUNTIME_META = '<meta name="hb-runtime" content="{}">'
 PRELOAD = re.compile(r'\n  <link rel="preload" href="[^"]*" as="fetch" crossorigin fetchpriority="low">')
+# The build id offline.write() stamps into each head, with the line it adds for it: the new build gets its own.
+BUILD_ID = re.compile(r'\n    <meta name="hb-build" content="[0-9a-f]*">')
 
 
 def swap_runtime(site, target, runtime):
@@ -29,7 +31,7 @@ def swap_runtime(site, target, runtime):
     old, new = RUNTIME_META.format(built), RUNTIME_META.format(runtime)
     for page in target.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
-        page.write_text(PRELOAD.sub("", html.replace(old, new)), encoding="utf-8")
+        page.write_text(BUILD_ID.sub("", PRELOAD.sub("", html.replace(old, new))), encoding="utf-8")
     postbuild.copy_runtime(target, runtime)
     postbuild.write_engine(target, runtime)
     postbuild.preload_engine(target, runtime)
