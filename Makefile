@@ -4,8 +4,15 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PY_OK  := $(VENV)/.installed
 JS_OK  := node_modules/.installed
+# site/ as the tests need it, rebuilt only when something a build reads is newer than its home page (the
+# post-build step writes that page last; a failed build deletes it): editing a test does not rebuild.
+SITE_OK := site/index.html
+SOURCES := mkdocs.yml $(shell find docs data macros catalog engine tools overrides -type f ! -path '*/__pycache__/*' 2>/dev/null)
+MKSITE  := NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet && $(BIN)/python -m tools.postbuild site
+PYTEST  := $(BIN)/python -m pytest
 
-.PHONY: setup build serve test test-loaded bench lint clean score
+.PHONY: setup build serve check test test-slow test-loaded bench lint clean score
+.DELETE_ON_ERROR:
 
 setup: $(PY_OK) $(JS_OK)
 
@@ -20,16 +27,27 @@ $(JS_OK): package.json package-lock.json
 
 ## build: the deployable static site in site/ and dist/handbook-site.zip for an intranet server
 build: setup
-	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
-	$(BIN)/python -m tools.postbuild site --zip dist/handbook-site.zip
+	$(MKSITE) --zip dist/handbook-site.zip
+
+$(SITE_OK): $(PY_OK) $(JS_OK) $(SOURCES)
+	$(MKSITE)
+	touch $@
 
 ## serve: build, then serve at http://127.0.0.1:8000
 serve: build
 	$(BIN)/python tools/serve.py site --port 8000
 
-## test: build, then the whole suite (unit, data and browser tests in Debian Chromium)
-test: build
-	$(BIN)/python -m pytest
+## check: the fast tier while editing, under a minute: data, engine goldens, built-HTML checks in CPython (no browser)
+check: $(SITE_OK)
+	$(PYTEST) -m "not browser and not slow"
+
+## test: the suite CI runs (unit, data and browser tests in Debian Chromium), all but the slow tier
+test: $(SITE_OK)
+	$(PYTEST) -m "not slow"
+
+## test-slow: before a release: full network-idle crawl, repository-copy builds, a real Pyodide build, long hypothesis run
+test-slow: $(SITE_OK)
+	$(PYTEST) -m "slow or hypothesis" --hypothesis-profile=release
 
 ## bench: speed, page weight and Lighthouse scores (not part of the tests)
 bench: build
@@ -48,9 +66,9 @@ lint: setup
 clean:
 	rm -rf site site-* dist .pytest_cache
 
-## test-loaded: the whole suite three times in a row with both cores kept busy (flakiness check, not part of make test)
-test-loaded: build
+## test-loaded: `make test`'s tier three times in a row with both cores kept busy (flakiness check, not part of make test)
+test-loaded: $(SITE_OK)
 	command -v stress-ng >/dev/null || (apt-get update -qq && apt-get install -y -qq stress-ng >/dev/null)
 	stress-ng --cpu 2 --timeout 3h --quiet & pid=$$!; \
-	  status=0; for run in 1 2 3; do echo "== loaded run $$run"; $(BIN)/python -m pytest -q -p no:randomly || status=1; done; \
+	  status=0; for run in 1 2 3; do echo "== loaded run $$run"; $(PYTEST) -q -p no:randomly -m "not slow" || status=1; done; \
 	  kill $$pid; exit $$status

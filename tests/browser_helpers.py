@@ -75,3 +75,38 @@ def offline_after_first_visit(browser, base_url):
         yield page
     finally:
         ctx.close()
+
+
+# An init script that counts the queries sent to Material's search worker and the results it returned (message
+# types 2 and 3), so a test reads the result list only once the worker has answered the last query, the one for
+# the whole typed word (results arrive first for a partial word, and the list keeps the previous query's results
+# until then).
+WATCH_SEARCH = """
+    window.__search = {query: null, pending: 0};
+    const Base = window.Worker;
+    window.Worker = class extends Base {
+        constructor(...args) {
+            super(...args);
+            this.addEventListener('message', e => { if (e.data && e.data.type === 3) window.__search.pending--; });
+        }
+        postMessage(message, ...rest) {
+            if (message && message.type === 2) { window.__search.query = message.data; window.__search.pending++; }
+            return super.postMessage(message, ...rest);
+        }
+    };
+"""
+
+
+def search_answered(page, word):
+    """Type `word` into Material's search box as a reader would (opening the box unless it is open: one page serves
+    many queries) and wait until the worker has answered the query for the whole word. The page must have been
+    loaded with WATCH_SEARCH."""
+    if not page.locator("#__search").is_checked():
+        page.locator("label.md-header__button[for='__search']").click()
+    box = page.locator("input.md-search__input")
+    box.fill("")
+    box.type(word)
+    box.press("End")  # Material listens to keyup; CJK typed by Playwright needs one more key.
+    answered = """(word) => window.__search.query !== null && window.__search.query.trim() === word
+                            && window.__search.pending === 0"""
+    page.wait_for_function(answered, arg=word, timeout=30000)

@@ -1,8 +1,11 @@
-"""Property tests: whatever the answers, score() returns a well-formed result or raises ScoreError."""
+"""Property tests: whatever the answers, score() returns a well-formed result or raises ScoreError.
+
+How many examples each test draws is the hypothesis profile's (tests/conftest.py): a sample on every commit,
+the long run with `make test-slow`."""
 
 import math
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from catalog import instruments
@@ -71,7 +74,6 @@ def check_well_formed(spec, result):
         assert "prorated" in result["flags"]
 
 
-@settings(max_examples=600, suppress_health_check=[HealthCheck.too_slow])
 @given(any_answers())
 def test_any_input_gives_result_or_score_error(case):
     spec, answers = case
@@ -83,7 +85,6 @@ def test_any_input_gives_result_or_score_error(case):
     check_well_formed(spec, result)
 
 
-@settings(max_examples=600)
 @given(valid_answers())
 def test_valid_answers_always_score(case):
     spec, answers = case
@@ -95,7 +96,6 @@ def test_valid_answers_always_score(case):
         assert result["complete"] and result["missing"] == []
 
 
-@settings(max_examples=300)
 @given(valid_answers(), st.randoms())
 def test_order_of_answers_does_not_matter(case, rnd):
     spec, answers = case
@@ -104,7 +104,6 @@ def test_order_of_answers_does_not_matter(case, rnd):
     assert scoring.score(spec, dict(items)) == scoring.score(spec, answers)
 
 
-@settings(max_examples=300)
 @given(valid_answers(), st.data())
 def test_raising_one_answer_never_lowers_the_complete_total(case, data):
     """More on a normally keyed item → same or higher total; on a reversed item → same or lower."""
@@ -124,7 +123,6 @@ def test_raising_one_answer_never_lowers_the_complete_total(case, data):
         assert after >= before
 
 
-@settings(max_examples=300)
 @given(valid_answers(), valid_answers())
 def test_compare_and_summary_never_crash(first, second):
     spec, answers = first

@@ -15,7 +15,9 @@ import yaml
 from catalog import instruments
 from catalog.datafiles import DataFileError
 from catalog.pages import page_exists
-from engine import contract
+from engine import contract, scoring
+from macros import instruments as rendered
+from tests import golden_walker
 from tools import scale_pages
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,6 +75,54 @@ def calculator_nav(html):
 
 
 @pytest.fixture(scope="module")
+def trial_specs(tmp_path_factory):
+    """Every instrument's data file and the trial one, loaded as the build loads them (no build)."""
+    folder = tmp_path_factory.mktemp("instruments")
+    for path in instruments.INSTRUMENT_DIR.glob("*.yml"):
+        shutil.copy(path, folder / path.name)
+    spec = yaml.safe_load((instruments.INSTRUMENT_DIR / "gad7.yml").read_text(encoding="utf-8"))
+    spec.update(id=NEW, version=f"{NEW}-2026.1", order=(spec["order"] + 1))
+    spec["names"].update(zh="试验用焦虑量表", abbr="TRIAL-7")
+    (folder / f"{NEW}.yml").write_text(yaml.safe_dump(spec, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return instruments.load_all(folder)
+
+
+# The cheap half, on every commit: the page, its navigation entry and its scoring follow from the data file.
+
+
+def test_a_new_data_file_gets_its_page_calculator_and_place_without_a_build(trial_specs):
+    made = scale_pages.pages(trial_specs)
+    assert made[f"scales/{NEW}.md"] == f'# {NEW_TITLE}\n\n{{{{ instrument("{NEW}") }}}}\n'
+    listed = re.findall(r"^- \[[^\]]+\]\((\w+)\.md\)$", made["scales/SUMMARY.md"], flags=re.M)
+    assert listed[:4] == ["phq9", "gad7", NEW, "nccn_dt"] and [s for s in listed if s != NEW] == list(instruments.ids())
+    html = rendered.render(trial_specs[NEW])
+    assert f'<div class="hb-calc" data-instrument="{NEW}"' in html
+    assert html.count("data-item=") == 7 * 4  # seven items of four choices, as the copied GAD-7 has
+
+
+def test_a_new_data_file_passes_its_golden_cases_without_a_build(trial_specs):
+    golden = yaml.safe_load((ROOT / "tests/golden/gad7.yml").read_text(encoding="utf-8"))
+    assert golden["cases"]
+    for case in golden["cases"]:
+        try:
+            reply = {"ok": scoring.score(trial_specs[NEW], case["answers"])}
+        except scoring.ScoreError as error:
+            reply = {"error": str(error)}
+        golden_walker.check(f"{NEW}「{case['name']}」", case, reply)
+
+
+def test_a_page_for_an_unknown_instrument_is_refused_naming_it(tmp_path):
+    (tmp_path / "scales").mkdir()
+    (tmp_path / "scales/ghost.md").write_text('# 幽灵量表\n\n{{ instrument("ghost") }}\n', encoding="utf-8")
+    with pytest.raises(Exception, match=r"scales/ghost\.md.*data/instruments/ghost\.yml"):
+        scale_pages.check_docs(tmp_path, instruments.load_all())
+
+
+# The whole way, before a release (`make test-slow`): a copy of the repository with the new file is built by
+# MkDocs and the post-build step, and its own test suite runs the new golden cases.
+
+
+@pytest.fixture(scope="module")
 def trial_site(tmp_path_factory):
     repo = copy_of_the_handbook(tmp_path_factory.mktemp("handbook") / "repo")
     add_trial_instrument(repo)
@@ -85,6 +135,7 @@ def trial_site(tmp_path_factory):
     return repo
 
 
+@pytest.mark.slow
 def test_a_new_data_file_gets_its_page_with_the_calculator(trial_site):
     html = (trial_site / f"site/scales/{NEW}.html").read_text(encoding="utf-8")
     assert "<h1" in html and NEW_TITLE in html.split("<h1", 1)[1].split("</h1>", 1)[0]
@@ -92,6 +143,7 @@ def test_a_new_data_file_gets_its_page_with_the_calculator(trial_site):
     assert html.count("data-item=") == 7 * 4  # seven items of four choices, as the copied GAD-7 has
 
 
+@pytest.mark.slow
 def test_a_new_data_file_gets_its_place_in_the_navigation_and_the_index(trial_site):
     nav = calculator_nav((trial_site / f"site/scales/{NEW}.html").read_text(encoding="utf-8"))
     assert [href for href, _ in nav[:4]] == ["phq9.html", "gad7.html", f"{NEW}.html", "nccn_dt.html"], nav
@@ -104,6 +156,7 @@ def test_a_new_data_file_gets_its_place_in_the_navigation_and_the_index(trial_si
     assert not (trial_site / "site/scales/SUMMARY.html").exists()
 
 
+@pytest.mark.slow
 def test_a_new_data_file_is_in_the_engine_bundle_and_its_golden_cases_pass(trial_site):
     bundle = json.loads((trial_site / "site" / contract.ASSETS["engine_bundle"]).read_text(encoding="utf-8"))
     assert NEW in bundle["specs"]["instruments"]
@@ -125,6 +178,7 @@ def test_a_new_data_file_is_in_the_engine_bundle_and_its_golden_cases_pass(trial
     assert len(passed) == len(golden["cases"]) > 0, run.stdout[-3000:]
 
 
+@pytest.mark.slow
 def test_a_page_written_for_an_unknown_instrument_stops_the_build_naming_it(tmp_path):
     repo = copy_of_the_handbook(tmp_path / "repo")
     (repo / "docs/scales/ghost.md").write_text('# 幽灵量表\n\n{{ instrument("ghost") }}\n', encoding="utf-8")

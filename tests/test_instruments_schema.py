@@ -227,10 +227,11 @@ def test_yaml_date_is_not_json_compatible(tmp_path):
 
 def test_yaml_syntax_error_names_the_line(tmp_path):
     path = tmp_path / "phq9.yml"
-    path.write_text("id: phq9\nitems: [\n", encoding="utf-8")
+    # A plain YAML value may not hold a second `: `: the parser stops on line 3.
+    path.write_text("id: phq9\nversion: phq9-2001.1\nnames: zh: 量表\nitems: []\n", encoding="utf-8")
     with pytest.raises(DataFileError) as caught:
         instruments.load_file(path)
-    assert "YAML" in caught.value.rule
+    assert "YAML" in caught.value.rule and caught.value.entry == "第 3 行"
 
 
 def test_an_empty_instrument_directory_is_refused(tmp_path):

@@ -60,6 +60,7 @@ def first_visit(ctx, url):
     return page
 
 
+@pytest.mark.browser
 def test_indicator_shows_once_the_offline_copy_is_ready(browser, base_url):
     ctx = new_context(browser)
     try:
@@ -69,6 +70,7 @@ def test_indicator_shows_once_the_offline_copy_is_ready(browser, base_url):
         ctx.close()
 
 
+@pytest.mark.browser
 def test_read_pages_stay_and_unsaved_pages_get_the_fallback(browser, base_url):
     ctx = new_context(browser)
     try:
@@ -91,6 +93,7 @@ def test_read_pages_stay_and_unsaved_pages_get_the_fallback(browser, base_url):
         ctx.close()
 
 
+@pytest.mark.browser
 def test_save_whole_handbook_then_read_any_page_offline(browser, base_url, site_dir):
     catalogue = json.loads((site_dir / "assets/offline.json").read_text(encoding="utf-8"))
     ctx = new_context(browser)
@@ -110,6 +113,7 @@ def test_save_whole_handbook_then_read_any_page_offline(browser, base_url, site_
         ctx.close()
 
 
+@pytest.mark.browser
 def test_calculator_never_opened_online_scores_offline(browser, base_url):
     """GAD-7's page and its spec file come from the offline copy: the worker fetches the spec through it."""
     from engine.contract import ATTR
@@ -155,6 +159,7 @@ def controller_build(page):
     })""")
 
 
+@pytest.mark.browser
 def test_new_version_waits_for_the_reader_then_reloads_on_one_build(browser, copy_of_site):
     site, url = copy_of_site
     ctx = new_context(browser)
@@ -176,6 +181,7 @@ def test_new_version_waits_for_the_reader_then_reloads_on_one_build(browser, cop
         ctx.close()
 
 
+@pytest.mark.browser
 def test_half_deployed_version_is_never_installed(browser, copy_of_site):
     site, url = copy_of_site
     ctx = new_context(browser)

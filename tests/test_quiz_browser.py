@@ -48,6 +48,10 @@ def test_wrong_answer_lands_in_notebook_after_reload(page, base_url, keys):
     qid, _ = answer_wrong(page, card, keys)
     page.get_by_role("button", name="提交").click()
     card.locator(".hb-q__verdict").wait_for()
+    # The verdict is drawn before the engine's new store is written: reload only once it is saved.
+    page.wait_for_function(
+        "([key, id]) => !!(JSON.parse(localStorage.getItem(key) || 'null')?.notebook || {})[id]", arg=[EXAM_KEY, qid]
+    )
     page.reload()
     page.goto(base_url + "exam/mistakes.html")
     status = page.locator(".hb-quiz__status").first

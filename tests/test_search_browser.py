@@ -6,7 +6,7 @@ import contextlib
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.conftest import ROOT
+from tests.browser_helpers import WATCH_SEARCH, search_answered
 
 pytestmark = pytest.mark.browser
 
@@ -66,7 +66,6 @@ QUERIES = [
     ("慢性病", ["medical/chronic.html"]),
     ("精神卫生", ["medical/mental-health.html"]),
     ("互联网医疗", ["overview/internet-plus.html"]),
-    # Pages of the hospital chapter: checked once that chapter is built.
     ("自杀", ["hospital/crisis.html"]),
     ("自杀风险", ["hospital/crisis.html"]),
     ("出院计划", ["hospital/discharge.html"]),
@@ -92,35 +91,10 @@ def result_pages(page):
     }""")
 
 
-# Counts the queries sent to Material's search worker and the results it returned (message types 2 and 3), so a
-# test reads the result list only once the worker has answered the last query, the one for the whole typed word.
-WATCH_WORKER = """
-    window.__search = {query: null, pending: 0};
-    const Base = window.Worker;
-    window.Worker = class extends Base {
-        constructor(...args) {
-            super(...args);
-            this.addEventListener('message', e => { if (e.data && e.data.type === 3) window.__search.pending--; });
-        }
-        postMessage(message, ...rest) {
-            if (message && message.type === 2) { window.__search.query = message.data; window.__search.pending++; }
-            return super.postMessage(message, ...rest);
-        }
-    };
-"""
-
-
 def search_top(page, word, targets, top=TOP):
     """Type `word` into the search box as a reader would and wait until the worker has answered the query for the
     whole word and one of `targets` is among the first `top` result pages; return the pages shown."""
-    page.locator("label.md-header__button[for='__search']").click()
-    box = page.locator("input.md-search__input")
-    box.fill("")
-    box.type(word)
-    box.press("End")  # Material listens to keyup; CJK typed by Playwright needs one more key.
-    answered = """(word) => window.__search.query !== null && window.__search.query.trim() === word
-                            && window.__search.pending === 0"""
-    page.wait_for_function(answered, arg=word, timeout=30000)
+    search_answered(page, word)
     ready = """([targets, top]) => {
         const seen = [];
         for (const a of document.querySelectorAll('.md-search-result__item > .md-search-result__link')) {
@@ -146,17 +120,18 @@ def rank(pages, targets):
     return None
 
 
-def _case(word, targets):
-    built = any((ROOT / "site" / t).exists() for t in targets)
-    return pytest.param(
-        word, targets, id=word, marks=pytest.mark.skipif(not built, reason=f"{targets[0]} is not built yet")
-    )
+@pytest.fixture(scope="module")
+def search_page(warm_page, base_url):
+    """One home page for every query: the search index is built once, as a reader searching twice builds it."""
+    warm_page.add_init_script(WATCH_SEARCH)
+    warm_page.goto(base_url)
+    return warm_page
 
 
-@pytest.mark.parametrize("word, targets", [_case(w, t) for w, t in QUERIES])
-def test_concept_page_in_first_three_results(page, base_url, word, targets):
-    page.add_init_script(WATCH_WORKER)
-    page.goto(base_url)
-    pages = search_top(page, word, targets)
+@pytest.mark.parametrize("word, targets", QUERIES, ids=[word for word, _ in QUERIES])
+def test_concept_page_in_first_three_results(search_page, site_dir, word, targets):
+    missing = [t for t in targets if not (site_dir / t).is_file()]
+    assert not missing, f"搜索“{word}”应找到的页面没有构建：{missing}"
+    pages = search_top(search_page, word, targets)
     place = rank(pages, targets)
     assert place is not None and place <= TOP, f"搜索“{word}”：{targets} 不在前 {TOP}；实际前 5 页：{pages[:5]}"
