@@ -2,7 +2,7 @@
 
 Only four things in a build depend on the runtime: the `hb-runtime` meta tag the theme writes into each page's
 head, the runtime's files under assets/vendor/, the engine file (bytecode for MicroPython, sources for Pyodide)
-with the preloads that name them, and the offline copy (sw.js, offline.json, the build id) computed from all of
+and the offline copy (sw.js, offline.json, the build id) computed from all of
 them. Swapping those costs a copy and a few seconds, where a second `mkdocs build` costs a minute on a loaded
 machine; tests/test_site_variants.py (slow tier) proves the result equals a real build file for file.
 """
@@ -15,7 +15,6 @@ from engine import contract
 from tools import offline, postbuild
 
 RUNTIME_META = '<meta name="hb-runtime" content="{}">'
-PRELOAD = re.compile(r'\n  <link rel="preload" href="[^"]*" as="fetch" crossorigin fetchpriority="low">')
 # The build id offline.write() stamps into each head, with the line it adds for it: the new build gets its own.
 BUILD_ID = re.compile(r'\n    <meta name="hb-build" content="[0-9a-f]*">')
 
@@ -31,9 +30,8 @@ def swap_runtime(site, target, runtime):
     old, new = RUNTIME_META.format(built), RUNTIME_META.format(runtime)
     for page in target.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
-        page.write_text(BUILD_ID.sub("", PRELOAD.sub("", html.replace(old, new))), encoding="utf-8")
+        page.write_text(BUILD_ID.sub("", html.replace(old, new)), encoding="utf-8")
     postbuild.copy_runtime(target, runtime)
     postbuild.write_engine(target, runtime)
-    postbuild.preload_engine(target, runtime)
     offline.write(target)
     return target
