@@ -4,7 +4,7 @@ data/search_synonyms.yml or the pages' own text; the targets are the pages that 
 
 import pytest
 
-from tests.test_search_browser import TOP, WATCH_WORKER, rank, search_top
+from tests.test_search_browser import TOP, WATCH_SEARCH, rank, search_top
 
 pytestmark = pytest.mark.browser
 
@@ -44,7 +44,7 @@ EVERYDAY = [
 
 def test_thirty_everyday_queries_in_one_search_page(page, base_url):
     assert len(EVERYDAY) == 30
-    page.add_init_script(WATCH_WORKER)
+    page.add_init_script(WATCH_SEARCH)
     page.goto(base_url)
     misses = []
     for word, targets in EVERYDAY:
