@@ -64,13 +64,16 @@ def wait_total(page, instrument, text, timeout=120000):
 
 
 @contextmanager
-def offline_after_first_visit(browser, base_url):
-    """A phone-sized page that visited the home page once (service worker installed), then lost the network."""
+def offline_after_first_visit(browser, base_url, online=None):
+    """A phone-sized page that visited the home page once (service worker installed), did `online(page)` if
+    given, then lost the network."""
     ctx = browser.new_context(viewport=PHONE, locale="zh-CN")
     try:
         page = ctx.new_page()
         page.goto(base_url)
         page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=60000)
+        if online:
+            online(page)
         ctx.set_offline(True)
         yield page
     finally:

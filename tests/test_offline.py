@@ -88,7 +88,6 @@ def test_read_pages_stay_and_unsaved_pages_get_the_fallback(browser, base_url):
         titles = saved.all_inner_texts()
         assert any("结案" in t for t in titles) and not any("同理" in t for t in titles), titles
         assert page.locator("[data-offline-retry]").get_attribute("href").endswith("interview/empathy.html")
-        assert page.evaluate("navigator.onLine") is False
     finally:
         ctx.close()
 
@@ -124,7 +123,6 @@ def test_calculator_never_opened_online_scores_offline(browser, base_url):
         for item in range(1, 8):  # seven items scored 0-3, summed: all "1" gives 7
             page.locator(f"[{ATTR['instrument']}='gad7'] input[{ATTR['item']}='{item}'][value='1']").check()
         wait_total(page, "gad7", "7")
-        assert page.evaluate("navigator.onLine") is False
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ import re
 import shutil
 import statistics
 
+from engine import contract, kinds
 from tools import offline, serve
 from tools.browser import PHONE
 
@@ -26,7 +27,8 @@ CPU = 4
 LINE = {"kbps": 1600, "rtt_ms": 150}
 CALCULATOR_PAGE = "scales/phq9.html"
 CONTENT_PAGE = "interview/empathy.html"
-WORKER = "assets/js/engine-worker.js"
+# The engine's worker script (one of the scripts every tool page may run, engine/kinds.py).
+WORKER = next(s for s in kinds.SHARED_SCRIPTS if s.endswith("-worker.js"))
 SEARCH_WORD = "共情"
 SEARCH_HIT = "interview/empathy.html"
 
@@ -74,12 +76,13 @@ LOAD_CALL = "return loadMicroPython("
 
 # Answers the PHQ-9 as soon as the form is there; window.__hbFirstScore is the time of the first frame
 # that shows the total of those answers.
-FIRST_SCORE = """(() => {
+FIRST_SCORE = (
+    """(() => {
   document.addEventListener("DOMContentLoaded", () => {
-    const root = document.querySelector('[data-instrument="phq9"]');
+    const root = document.querySelector('[__INSTRUMENT__="phq9"]');
     if (!root) return;
-    for (let i = 1; i <= 9; i++) root.querySelector(`input[data-item="${i}"][value="1"]`).click();
-    const total = root.querySelector('[data-result="total"]');
+    for (let i = 1; i <= 9; i++) root.querySelector(`input[__ITEM__="${i}"][value="1"]`).click();
+    const total = root.querySelector('[__RESULT__="total"]');
     const seen = () => {
       if (window.__hbFirstScore || total.textContent.trim() !== "9") return;
       window.__hbFirstScore = -1;
@@ -88,7 +91,10 @@ FIRST_SCORE = """(() => {
     new MutationObserver(seen).observe(total, { childList: true, characterData: true, subtree: true });
     seen();
   });
-})();"""
+})();""".replace("__INSTRUMENT__", contract.ATTR["instrument"])
+    .replace("__ITEM__", contract.ATTR["item"])
+    .replace("__RESULT__", contract.ATTR["result"])
+)
 SCORED = "window.__hbFirstScore > 0"
 TIMES = """() => [performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd, window.__hbFirstScore,
     (performance.getEntriesByName('hb-engine-ready')[0] || {}).startTime ?? null]"""
@@ -203,27 +209,31 @@ def startup(browser, urls, runs):
     return summary, median_range(slowdown)
 
 
-ROUND_TRIP = """async (n) => {
-    const root = document.querySelector('[data-instrument="phq9"]');
-    const total = root.querySelector('[data-result="total"]');
+ROUND_TRIP = (
+    """async (n) => {
+    const root = document.querySelector('[__INSTRUMENT__="phq9"]');
+    const total = root.querySelector('[__RESULT__="total"]');
     const shown = (want) => new Promise((resolve) => {
         if (total.textContent === want) return resolve();
         const watch = new MutationObserver(() => { if (total.textContent === want) { watch.disconnect(); resolve(); } });
         watch.observe(total, {childList: true, characterData: true, subtree: true});
     });
-    for (let i = 1; i <= 9; i++) root.querySelector(`input[data-item="${i}"][value="0"]`).click();
+    for (let i = 1; i <= 9; i++) root.querySelector(`input[__ITEM__="${i}"][value="0"]`).click();
     await shown('0');
     const times = [];
     for (let i = 0; i < n; i++) {
         const value = i % 2 === 0 ? 3 : 0;
         const t0 = performance.now();
-        root.querySelector(`input[data-item="1"][value="${value}"]`).click();
+        root.querySelector(`input[__ITEM__="1"][value="${value}"]`).click();
         await shown(String(value));
         await new Promise((r) => requestAnimationFrame(r));
         times.push(performance.now() - t0);
     }
     return times;
-}"""
+}""".replace("__INSTRUMENT__", contract.ATTR["instrument"])
+    .replace("__ITEM__", contract.ATTR["item"])
+    .replace("__RESULT__", contract.ATTR["result"])
+)
 
 
 def round_trips(browser, urls, cpu, rounds=4, changes=25):

@@ -86,7 +86,9 @@ def files_for(site, tools, engine):
         script, folder = KINDS[kind]
         modules += [m for m in module_closure(site, script) if m not in modules]
         if folder:
-            specs += [f"{contract.ASSETS['engine_data_dir']}{folder}/{i}.json" for i in ids if i]
+            # Two tools of one page may read the same spec (a calculator and its batch section).
+            wanted = [f"{contract.ASSETS['engine_data_dir']}{folder}/{i}.json" for i in ids if i]
+            specs += [spec for spec in wanted if spec not in specs]
     handed = []
     if engine:
         modules = [m for m in modules if m != contract.ASSETS["engine_js"]]

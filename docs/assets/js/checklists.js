@@ -48,7 +48,9 @@ function draftId(root, field) {
 
 /** Draw the saved state of the shown case; a note still being typed (a draft of this case) is kept. */
 function apply(root, state) {
-  root.querySelectorAll(sel("check")).forEach((box) => { box.checked = Boolean(state?.checks?.[read(box, "check")]); });
+  root.querySelectorAll(sel("check")).forEach((box) => {
+    if (!ticking.has(box)) box.checked = Boolean(state?.checks?.[read(box, "check")]);
+  });
   root.querySelectorAll(sel("field")).forEach((input) => {
     const name = read(input, "field");
     const saved = state?.fields?.[name] || "";
@@ -110,8 +112,18 @@ async function send(root, action, label = null) {
   }
 }
 
+// Ticks on their way to the store: a redraw for another write (a note saved meanwhile) leaves them as the
+// reader set them, so a tick never flickers back before its own write is drawn.
+const ticking = new Set();
+
 async function tick(root, box) {
-  await send(root, { do: "tick", item: read(box, "check"), value: box.checked, was: !box.checked, what: itemText(box) });
+  ticking.add(box);
+  try {
+    await send(root, { do: "tick", item: read(box, "check"), value: box.checked, was: !box.checked, what: itemText(box) });
+  } finally {
+    ticking.delete(box);
+    if (root.isConnected) refreshAll(root.ownerDocument); // whatever the store holds now, saved or refused
+  }
 }
 
 /** Send a note under the case it was typed for (the draft says which), even if the page has switched since. */

@@ -78,12 +78,10 @@
   // fallback page in its place (tools/service_worker.js, «newer»); otherwise this page again.
   function reopen() {
     var params = new URLSearchParams(location.search);
-    if (!document.querySelector("[data-offline-retry]") || !params.get("newer") || !params.get("from")) {
-      location.reload();
-      return;
-    }
-    links.then(function (m) {
-      var target = m.safeLink(params.get("from"), root.href, root.href);
+    Promise.all([contract, links]).then(function (modules) {
+      var onFallback = document.querySelector(modules[0].sel("offline_retry"));
+      var target = onFallback && params.get("newer") && params.get("from") &&
+        modules[1].safeLink(params.get("from"), root.href, root.href);
       if (target) location.replace(target);
       else location.reload();
     }, function () { location.reload(); });
