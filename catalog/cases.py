@@ -9,6 +9,7 @@ Errors name the file, the entry and the rule. Files are read once per change.
 
 from pathlib import Path
 
+from catalog import syllabus
 from catalog.datafiles import DATA, ROOT, DataFileError, check_fields, load_yaml
 from engine import contract, rubric
 
@@ -18,14 +19,16 @@ REFERENCES = DATA / "references.yml"
 
 # Syllabus chapters a case may be labelled with, until data/syllabus.yml (issue 22) is wired in:
 # chapters of 中级《社会工作实务》 named without numbers, because the sources seen do not agree on them.
-CHAPTERS = {
-    "zj-medical": "中级《社会工作实务》 医务社会工作",
-    "zj-elderly": "中级《社会工作实务》 老年社会工作",
-    "zj-youth": "中级《社会工作实务》 青少年社会工作",
-    "zj-family": "中级《社会工作实务》 家庭社会工作",
-    "zj-community": "中级《社会工作实务》 社区社会工作",
-    "zj-assistance": "中级《社会工作实务》 社会救助社会工作",
-}
+# The paper whose chapters (data/syllabus.yml) label the cases: 中级《社会工作实务》.
+PAPER = "zhongji-shiwu"
+
+
+def chapters():
+    """{chapter id: (paper title, chapter title)} of the syllabus chapters a case may be labelled with."""
+    found = syllabus.load_syllabus()["chapters"]
+    return {cid: (c["paper"]["title"], c["title"]) for cid, c in found.items() if c["paper"]["id"] == PAPER}
+
+
 KINDS = contract.CASE_PRACTICE["kinds"]
 # Each case question of the real paper is worth 20 marks (four cases and one service-plan design,
 # 5 × 20 = 100 marks in 150 minutes; see docs/exam/cases/index.md for the sources).
@@ -162,8 +165,10 @@ def load_case(path):
     check_fields(path, entry, case, CASE_FIELDS)
     if case["id"] != path.stem:
         raise DataFileError(path, entry, f"id 应与文件名一致（{path.stem}）")
-    if case["chapter"] not in CHAPTERS:
-        raise DataFileError(path, entry, f"chapter 应为 {', '.join(CHAPTERS)} 之一")
+    if case["chapter"] not in chapters():
+        raise DataFileError(
+            path, entry, f"chapter 应为 data/syllabus.yml 中 {PAPER} 的章节之一：{', '.join(chapters())}"
+        )
     known = _reference_ids()
     for ref in case["sources"]:
         if ref not in known:

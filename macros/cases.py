@@ -89,7 +89,7 @@ def case_paper(env, case_id):
     body = (
         f'<div class="hb-case" {ATTR["case_paper"]}="{case["id"]}" data-minutes="{minutes}" '
         f'{ATTR["case_data"]}="{_bundle(case)}">'
-        f'<p class="hb-case__meta">{html.escape(catalog.CHAPTERS[case["chapter"]])} · {html.escape(case["setting"])}'
+        f'<p class="hb-case__meta">{html.escape(" ".join(catalog.chapters()[case["chapter"]]))} · {html.escape(case["setting"])}'
         f" · 共 {catalog.CASE_MARKS} 分 · 建议用时 {minutes} 分钟</p>"
         f'<p class="hb-case__sheet">姓名：__________　日期：__________　得分：______ / {catalog.CASE_MARKS}</p>'
         f'<div class="hb-case__status hb-noprint" role="status">{NOT_RUNNING}</div>'
@@ -120,7 +120,7 @@ def case_list(env):
     for case in catalog.load_all().values():
         kinds = "、".join(dict.fromkeys(catalog.KINDS[q["kind"]] for q in case["questions"]))
         link = relative(env, f"exam/cases/{case['id']}.md")
-        chapter = catalog.CHAPTERS[case["chapter"]].replace("中级《社会工作实务》 ", "")
+        chapter = catalog.chapters()[case["chapter"]][1]
         rows.append(f"| [{case['title']}]({link}) | {chapter} | {case['setting']} | {kinds} |")
     return "\n".join(rows)
 
