@@ -30,6 +30,8 @@ def wait_stored(page, script, arg=None):
     page.wait_for_function(
         f"([key, arg]) => {{ const s = JSON.parse(localStorage.getItem(key) || 'null'); return Boolean(s && ({script})); }}",
         arg=[CASES_KEY, arg],
+        # A timer, not animation frames: a tab behind another one draws no frames, and two-tab tests wait on both.
+        polling=100,
     )
 
 
