@@ -182,6 +182,9 @@ ASSETS.update(
     {
         "chart_js": "assets/vendor/uplot/uPlot.iife.min.js",
         "chart_css": "assets/vendor/uplot/uPlot.min.css",
+        # The search index's titles and everyday words only (tools/search_worker.py): the first query answers
+        # from it while the whole index is still on its way (tools/search_gate.js).
+        "search_first": "search/search_first.json",
     }
 )
 

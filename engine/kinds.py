@@ -143,7 +143,7 @@ KINDS = {
             "reveal": ("quiz", "reveal"),
             "is_multi": ("quiz", "hidden_is_multi"),
         },
-        "bundle": None,  # the question bank travels as its own files (assets/exam/), see macros/quiz.py
+        "bundle": None,  # the question bank travels as its own files (assets/exam/), see catalog/questions.py
         "attrs": {"quiz": "data-quiz", "quiz_set": "data-quiz-set"},
         "feature": "quiz",
         "script": "assets/js/quiz.js",

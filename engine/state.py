@@ -14,7 +14,8 @@ same item, the action is not applied and the answer carries "conflict" (a Chines
 other tab did); the page asks the reader and sends the action again with "force": true. Changes to
 different items merge by themselves, because every action names the item (and the case) it changes.
 
-transition() answers {"store", "messages", "write"} and, for some actions, "result", "plan", "clock",
+transition() answers {"store", "messages", "write"}, "replay" when the write is of an action to send again if
+another tab's unseen write replaces it (REPLAYABLE), and, for some actions, "result", "plan", "clock",
 "envelope" or "conflict". Refused actions raise StateError with a Chinese message naming case, date and field.
 """
 
@@ -157,39 +158,37 @@ def _checklist_state(store, action):
     return label, _case(store, label)["checklists"].setdefault(cid, {"checks": {}, "fields": {}})
 
 
-def _tick(store, action):
-    label, state = _checklist_state(store, action)
-    item = action.get("item")
-    value = action.get("value")
-    if not isinstance(item, str) or not item or not isinstance(value, bool):
-        raise StateError(_case_name(label) + " 的勾选项无效")
-    checks = state.setdefault("checks", {})
-    now = checks.get(item, False)
-    what = "“" + storage._clip(action.get("what") or item) + "”"
-    said = "把" + _case_name(label) + "的" + what + ("勾上了" if now else "取消了勾选")
-    conflict = _conflict(store, action, now, value, said)
-    if conflict:
-        return {"conflict": conflict}
-    checks[item] = value
-    _case(store, label)["updated"] = _today(action)
-    return []
+# A checklist item the page sets: (action key naming it, action key of its value, the value's type, its
+# collection in the checklist's state, its value before anything was saved, what is said when it is invalid).
+_ITEMS = {
+    "tick": ("item", "value", bool, "checks", False, " 的勾选项无效"),
+    "note": ("field", "text", str, "fields", "", " 的填写项无效"),
+}
 
 
-def _note(store, action):
+def _other_tab_did(label, what, kind, now):
+    """What another tab did to the item, as the conflict question says it."""
+    if kind == "tick":
+        return "把" + _case_name(label) + "的" + what + ("勾上了" if now else "取消了勾选")
+    return "改写了" + _case_name(label) + "的" + what + "：“" + storage._clip(now) + "”"
+
+
+def _set_item(store, action):
+    """tick and note: set one item of a case's checklist, unless another tab changed it since (conflict)."""
     label, state = _checklist_state(store, action)
-    field = action.get("field")
-    text = action.get("text")
-    if not isinstance(field, str) or not field or not isinstance(text, str):
-        raise StateError(_case_name(label) + " 的填写项无效")
-    fields = state.setdefault("fields", {})
-    now = fields.get(field, "")
-    what = "“" + storage._clip(action.get("what") or field) + "”"
-    conflict = _conflict(
-        store, action, now, text, "改写了" + _case_name(label) + "的" + what + "：“" + storage._clip(now) + "”"
-    )
+    kind = action["do"]
+    name_key, value_key, kind_type, collection, unset, invalid = _ITEMS[kind]
+    name = action.get(name_key)
+    value = action.get(value_key)
+    if not isinstance(name, str) or not name or not isinstance(value, kind_type):
+        raise StateError(_case_name(label) + invalid)
+    items = state.setdefault(collection, {})
+    now = items.get(name, unset)
+    what = "“" + storage._clip(action.get("what") or name) + "”"
+    conflict = _conflict(store, action, now, value, _other_tab_did(label, what, kind, now))
     if conflict:
         return {"conflict": conflict}
-    fields[field] = text
+    items[name] = value
     _case(store, label)["updated"] = _today(action)
     return []
 
@@ -641,8 +640,8 @@ def _export(store, action):
 ACTIONS = {
     "cases": {
         "save_measure": _save_measure,
-        "tick": _tick,
-        "note": _note,
+        "tick": _set_item,
+        "note": _set_item,
         "create_case": _create_case,
         "switch_case": _switch_case,
         "rename_case": _rename_case,
@@ -669,6 +668,10 @@ ACTIONS = {
         "export": _export,
     },
 }
+# Actions that set one item to a value the page names (and carry "was"): sent again unchanged they merge onto
+# any newer store, or ask. When another tab's write replaced such a write before it had seen it (each tab's
+# browser copy of the storage catches up with the other's a moment later), the page sends the action again.
+REPLAYABLE = frozenset({"tick", "note"})
 
 
 def transition(store_name, store, action):
@@ -696,6 +699,7 @@ def transition(store_name, store, action):
         out[key] = said[key]
     out["messages"] = done["messages"] + said.get("messages", [])
     if out["write"]:
+        out["replay"] = action["do"] in REPLAYABLE
         new["rev"] = new["rev"] + 1
         out["store"] = new
     else:

@@ -3,11 +3,11 @@
 from catalog import checklists, instruments, syllabus
 from catalog.datafiles import DataFileError
 from catalog.glossary import terms as glossary_terms
+from catalog.questions import CHAPTERS
 from catalog.references import REFERENCE_FILE, references
 from engine import contract, kinds
 from macros.links import relative
 from macros.pages import page_markdown, page_src
-from macros.quiz import CHAPTERS
 
 BIBLIOGRAPHY_PAGE = "reference/bibliography.md"
 # One note per paper a page's 考点 boxes name, so the note never claims a basis the page does not use.

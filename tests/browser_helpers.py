@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from playwright.sync_api import expect
 
 from engine import contract
+from tests import golden_walker
 from tools.browser import PHONE
 
 # Storage keys of the site as the tests serve it (at the server's root).
@@ -85,12 +86,15 @@ def offline_after_first_visit(browser, base_url, online=None):
 # the whole typed word (results arrive first for a partial word, and the list keeps the previous query's results
 # until then).
 WATCH_SEARCH = """
-    window.__search = {query: null, pending: 0};
+    window.__search = {query: null, pending: 0, ready: 0};
     const Base = window.Worker;
     window.Worker = class extends Base {
         constructor(...args) {
             super(...args);
-            this.addEventListener('message', e => { if (e.data && e.data.type === 3) window.__search.pending--; });
+            this.addEventListener('message', e => {
+                if (e.data && e.data.type === 3) window.__search.pending--;
+                if (e.data && e.data.type === 1) window.__search.ready++;
+            });
         }
         postMessage(message, ...rest) {
             if (message && message.type === 2) { window.__search.query = message.data; window.__search.pending++; }
@@ -110,6 +114,27 @@ def search_answered(page, word):
     box.fill("")
     box.type(word)
     box.press("End")  # Material listens to keyup; CJK typed by Playwright needs one more key.
+    # The worker is ready twice: with the small first index, then with the whole one (tools/search_gate.js). Results
+    # are judged on the whole index: the gate asks the latest query again once it is in.
     answered = """(word) => window.__search.query !== null && window.__search.query.trim() === word
-                            && window.__search.pending === 0"""
+                            && window.__search.pending === 0 && window.__search.ready >= 2"""
     page.wait_for_function(answered, arg=word, timeout=30000)
+
+
+# Bridge requests sent, in order, through the page's own engine (the worker answers them in order).
+ENGINE_CALLS = """async (requests) => {
+    const { call } = await import(new URL("assets/js/engine.js", window.handbookRoot).href);
+    const out = [];
+    for (const { fn, args } of requests) {
+        try { out.push({ ok: await call(fn, ...args) }); }
+        catch (e) { out.push({ error: e.message }); }
+    }
+    return out;
+}"""
+
+
+def replay_goldens(page, walk, label):
+    """Replay golden cases ([(where, request, case)], tests.golden_walker) through the page's engine and judge each."""
+    replies = page.evaluate(ENGINE_CALLS, [request for _, request, _ in walk])
+    for (where, _, case), reply in zip(walk, replies, strict=True):
+        golden_walker.check(f"{label} {where}", case, reply)

@@ -22,6 +22,7 @@ A transition file (tests/golden/transitions/*.yml, engine/state.py) names its st
         action: {...}     # what the page sends
         after: {...}      # the whole new store, compared exactly
         messages: [...]   # the Chinese messages, compared exactly
+        replay: true      # the answer says to send the action again if another tab's unseen write replaces it
         conflict: "…"     # or: a part of the question the page asks (nothing is written)
         result: {...}     # optional: parts of the other answers (result, plan, clock, envelope)
         error: "…"        # or: a part of the refusal
@@ -110,6 +111,7 @@ def _check_transition(where, case, answer):
         assert answer["store"] == case["before"], f"{where}：冲突时不应改动"
         return
     assert "conflict" not in answer, f"{where}：{answer['conflict']}"
+    assert bool(answer.get("replay")) == bool(case.get("replay")), f"{where}：replay {answer.get('replay')}"
     assert _matches(case["after"], answer["store"]) and _same_keys(case["after"], answer["store"]), (
         f"{where}：期望 {case['after']}，实际 {answer['store']}"
     )

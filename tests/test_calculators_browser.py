@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from catalog.instruments import load_all
 from engine import scoring
 from tests import golden_walker
-from tests.browser_helpers import engine_ready, result_of, wait_total
+from tests.browser_helpers import ENGINE_CALLS, engine_ready, replay_goldens, result_of, wait_total
 from tests.conftest import built_site
 from tools import serve
 from tools.browser import PHONE
@@ -44,20 +44,7 @@ def test_browser_walks_every_golden_case(calc_page, runtime_url):
     engine_ready(page, timeout=120000)
     walk = golden_walker.cases()
     assert len(walk) >= 17 * 4
-    replies = page.evaluate(
-        """async (requests) => {
-        const { call } = await import(new URL("assets/js/engine.js", window.handbookRoot).href);
-        const out = [];
-        for (const { fn, args } of requests) {
-            try { out.push({ ok: await call(fn, ...args) }); }
-            catch (e) { out.push({ error: e.message }); }
-        }
-        return out;
-    }""",
-        [request for _, request, _ in walk],
-    )
-    for (where, _, case), reply in zip(walk, replies, strict=True):
-        golden_walker.check(f"{runtime} {where}", case, reply)
+    replay_goldens(page, walk, runtime)
 
 
 def click_answers(page, instrument, answers):
@@ -113,9 +100,8 @@ def test_answers_given_before_engine_starts_are_scored_once_it_does(browser, bas
     page = ctx.new_page()
     page.goto(base_url + "scales/phq9.html")
     root = click_answers(page, "phq9", {str(i): 0 for i in range(1, 10)})
-    page.wait_for_timeout(200)
-    assert root.locator("[data-result='total']").inner_text() in ("—", "…")
     expect(root.locator("[data-result='status']")).to_contain_text("正在启动")
+    assert root.locator("[data-result='total']").inner_text() in ("—", "…")
     assert held, "the runtime was never requested"
     held[0].continue_()
     wait_total(page, "phq9", "0")
@@ -211,6 +197,12 @@ def slow_engine(page):
     }""")
 
 
+def engine_drained(page):
+    """Return once the engine has answered every call the page sent before this one (the worker answers in
+    order): a reply to an older call has been drawn, or dropped, by then."""
+    page.evaluate(ENGINE_CALLS, [{"fn": "view", "args": ["phq9", {}]}])
+
+
 def phq9_at_9(page):
     """PHQ-9 scored at 9, with the engine slowed down and the CPU throttled."""
     root = click_answers(page, "phq9", {str(i): 1 for i in range(1, 10)})
@@ -251,7 +243,7 @@ def test_clear_during_scoring_leaves_the_form_empty(phq9):
     """Issue 13.2: a form cleared while the last answer was being scored showed "11（中度）"."""
     phq9_at_9(phq9)
     fire_during_scoring(phq9, "reset")
-    phq9.wait_for_timeout(1500)  # past the slowed scoring of the cleared answers
+    engine_drained(phq9)  # the scoring of the cleared answers has answered and had its chance to be drawn
     expect(result_of(phq9, "phq9", "total")).to_have_text("—")
     expect(result_of(phq9, "phq9", "band")).to_have_text("")
 
@@ -298,7 +290,7 @@ def test_file_url_says_what_works_and_how_to_serve(browser, site_dir):
     status = result_of(page, "phq9", "status")
     expect(status).to_contain_text("本地文件")
     expect(status).to_contain_text("serve.py")
-    page.wait_for_timeout(1000)  # whatever scripts can run have run: the message still stands
+    page.wait_for_load_state("load")  # whatever scripts can run have run: the message still stands
     expect(status).to_contain_text("手工计分")
     ctx.close()
 

@@ -348,7 +348,8 @@ def test_payloads_in_every_imported_field_stay_text(page, base_url):
     page.select_option("#hb-case-pick", ATTACK)
     expect(checklist(page, "intake").locator("textarea[data-field='request_summary']")).to_have_value(ATTACK)
     expect(page.locator("[data-current-case]").first).to_have_text(ATTACK)
-    page.wait_for_timeout(500)
+    # Every image has loaded or failed, so an injected one's onerror would have run by now.
+    page.wait_for_function("Array.from(document.images).every((img) => img.complete)")
     assert not page.evaluate("window.pwned === true")
     assert page.locator("img[src='x']").count() == 0
 

@@ -261,10 +261,10 @@ def test_unicode_spaces_around_a_number_are_ignored():
 
 
 def test_engine_reveals_hidden_answers_like_the_bundle_hides_them():
+    from catalog import questions
     from engine import quiz as engine_quiz
-    from macros import quiz
 
-    question = next(q for q in quiz.bundle_files()["bank.json"]["questions"] if q["type"] == "multi")
+    question = next(q for q in questions.bundle_files()["bank.json"]["questions"] if q["type"] == "multi")
     shown = engine_quiz.reveal(question)
     assert "key" not in shown and len(shown["options"]) == len(question["options"])
     assert engine_quiz.hidden_is_multi(question) is True

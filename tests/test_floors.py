@@ -67,8 +67,9 @@ def test_the_catalog_loads_without_mkdocs_or_the_renderers():
     """The command-line scorer and the post-build step use the catalog with Python and PyYAML only."""
     code = (
         "import sys\n"
-        "from catalog import checklists, glossary, instruments, references, thresholds\n"
+        "from catalog import checklists, glossary, instruments, questions, references, thresholds\n"
         "assert instruments.load_all() and checklists.load_all() and thresholds.load() is not None\n"
+        "assert questions.load_questions() and questions.load_drills() and questions.bundle_files()\n"
         "assert glossary.terms() and references.references()\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('mkdocs', 'macros', 'tools')))\n"
     )
@@ -77,14 +78,16 @@ def test_the_catalog_loads_without_mkdocs_or_the_renderers():
 
 
 def test_nothing_is_validated_at_import_time():
-    """Importing a catalog module reads no data file (validation runs when a loader is first called)."""
+    """Importing a catalog or macros module reads no data file (validation runs when a loader is first called)."""
+    modules = [name for name in graph() if name.split(".")[0] in ("catalog", "macros")]
+    assert "catalog.questions" in modules
     code = (
         "import yaml\n"
         "calls = []\n"
         "real = yaml.load\n"
         "yaml.load = lambda *a, **k: calls.append(a) or real(*a, **k)\n"
-        "import catalog.checklists, catalog.glossary, catalog.instruments, catalog.references, catalog.thresholds\n"
-        "import macros.checklists, macros.content, macros.instruments, macros.measures\n"
+        "import importlib\n"
+        f"for name in {modules!r}: importlib.import_module(name)\n"
         "print(len(calls))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)

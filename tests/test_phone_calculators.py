@@ -52,6 +52,9 @@ ROWS = """(id) => {
   return bad;
 }"""
 
+# The total shows the latest answers' score (an answer sets it to "…" until the engine's reply is drawn).
+SCORED = """(id) => document.querySelector(`[data-instrument='${id}'] [data-result='total']`).textContent !== '…'"""
+
 
 def tap_through(page, sid):
     """Answer every item the way a thumb does: scroll the next item into view above the pinned result,
@@ -94,6 +97,8 @@ def tap_through(page, sid):
         else:
             page.mouse.click(hit[0], hit[1])
             taps += 1
+        # The reply may grow the pinned result (a prorating note): the next item is placed against the bar as drawn.
+        page.wait_for_function(SCORED, arg=sid)
     return taps, scrolled
 
 

@@ -1,6 +1,6 @@
-"""Practice pages read on a 390 × 844 phone (issue 23): the 30 秒速查 card starts in the first screen, a table never
-squeezes a column to one character per line (it scrolls inside its box instead), a pinned result panel takes at
-most 15 % of the screen, and distinct pages have distinct titles."""
+"""Practice pages read on a 390 × 844 phone (issue 23): a pinned result panel takes at most 15 % of the screen, and
+distinct pages have distinct titles (the 30 秒速查 card in the first screen and tables that never squeeze a column:
+the walk over every page in tests/test_every_page_browser.py)."""
 
 import re
 
@@ -12,53 +12,9 @@ pytestmark = pytest.mark.browser
 SCREEN = PHONE["height"]
 PANEL_MAX = 0.15 * SCREEN
 
-# For one page: where the quick card starts, and every table cell narrower than four characters of its own text.
-LAYOUT = """() => {
-  const card = Array.from(document.querySelectorAll('.md-content .admonition'))
-    .find((box) => box.querySelector('.admonition-title')?.textContent.trim() === '30 秒速查');
-  const narrow = [];
-  for (const cell of document.querySelectorAll('.md-content table:not([class]) th, .md-content table:not([class]) td')) {
-    if (cell.textContent.trim().length < 4) continue;
-    const style = getComputedStyle(cell);
-    const inner = cell.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
-    if (inner < 4 * parseFloat(style.fontSize)) narrow.push(`${cell.textContent.trim().slice(0, 8)} ${Math.round(inner)}px`);
-  }
-  return {card: card ? card.getBoundingClientRect().top + scrollY : null, narrow};
-}"""
-
 
 def built_pages(site_dir):
     return sorted(str(p.relative_to(site_dir)) for p in site_dir.rglob("*.html") if p.name != "404.html")
-
-
-def pages_with_cards_or_tables(site_dir):
-    """Only pages that have something to measure are opened (the walk is long on a loaded machine)."""
-    out = []
-    for path in built_pages(site_dir):
-        html = (site_dir / path).read_text(encoding="utf-8")
-        if "30 秒速查" in html or "<table>" in html:
-            out.append(path)
-    return out
-
-
-def test_quick_card_in_first_screen_and_no_one_character_columns(browser, base_url, site_dir):
-    ctx = browser.new_context(viewport=PHONE, service_workers="block", locale="zh-CN")
-    ctx.route("**/*.wasm", lambda route: route.abort())  # layout only
-    page = ctx.new_page()
-    late, narrow, cards = {}, {}, 0
-    for path in pages_with_cards_or_tables(site_dir):
-        page.goto(base_url + path, wait_until="domcontentloaded")
-        found = page.evaluate(LAYOUT)
-        if found["card"] is not None:
-            cards += 1
-            if found["card"] >= SCREEN:
-                late[path] = round(found["card"])
-        if found["narrow"]:
-            narrow[path] = found["narrow"][:3]
-    ctx.close()
-    assert cards >= 20, "the practice pages carry a 30 秒速查 card"
-    assert late == {}, f"30 秒速查 starts below the first {SCREEN} px screen"
-    assert narrow == {}, "table columns squeezed below four characters"
 
 
 def test_distinct_pages_have_distinct_titles(site_dir):

@@ -1,6 +1,6 @@
-"""Every page on a 390 px phone: nothing runs off the screen, boxes read at body size, the drawer
-reaches the main sections, the home page opens on search and the ward links; axe at two widths and
-in both palettes."""
+"""On a 390 px phone: boxes read at body size, the drawer reaches the main sections, the home page opens on search
+and the ward links; axe at two widths and in both palettes (nothing runs off the screen on any page: the walk over
+every page in tests/test_every_page_browser.py)."""
 
 from pathlib import Path
 
@@ -11,38 +11,6 @@ from tools.browser import DESKTOP, PHONE
 pytestmark = pytest.mark.browser
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 MAIN_SECTIONS = ("手册", "量表计算器", "实务工具", "备考练习", "术语与文献")
-
-# Anything wider than the screen, or a text block the reader must scroll sideways inside (code listings may
-# scroll: they are not prose; a wide table scrolls inside its own box, tested in test_phone_content_browser.py).
-SIDEWAYS = """() => {
-  const out = [];
-  const d = document.documentElement;
-  if (d.scrollWidth > d.clientWidth) out.push(`page ${d.scrollWidth}px`);
-  for (const el of document.querySelectorAll('.md-content *')) {
-    if (el.closest('pre, code, .md-typeset__scrollwrap') || el.clientWidth === 0) continue;  // tables scroll in their box
-    if (['auto', 'scroll'].includes(getComputedStyle(el).overflowX) && el.scrollWidth > el.clientWidth + 1)
-      out.push(`${el.tagName}.${el.className} ${el.scrollWidth}/${el.clientWidth}`);
-  }
-  return out;
-}"""
-
-
-def built_pages(site_dir):
-    return sorted(str(p.relative_to(site_dir)) for p in site_dir.rglob("*.html") if p.name != "404.html")
-
-
-def test_no_page_runs_off_a_phone_screen(browser, base_url, site_dir):
-    ctx = browser.new_context(viewport=PHONE, service_workers="block", locale="zh-CN")
-    ctx.route("**/*.wasm", lambda route: route.abort())  # layout only: no page needs its engine here
-    page = ctx.new_page()
-    wide = {}
-    for path in built_pages(site_dir):
-        page.goto(base_url + path, wait_until="domcontentloaded")
-        found = page.evaluate(SIDEWAYS)
-        if found:
-            wide[path] = found[:3]
-    ctx.close()
-    assert wide == {}
 
 
 @pytest.mark.parametrize(

@@ -165,7 +165,8 @@ def test_stored_notebook_values_never_run_as_html(browser, base_url, keys, field
     ctx, page = seeded(browser, {"format": 1, "answers": {}, "notebook": {some_qid(keys): entry}, "exams": []})
     page.goto(base_url + "exam/mistakes.html")
     expect(page.get_by_role("button", name="导出练习进度")).to_be_visible(timeout=60000)
-    page.wait_for_timeout(500)
+    # Every image has loaded or failed, so an injected one's onerror would have run by now.
+    page.wait_for_function("Array.from(document.images).every((img) => img.complete)")
     assert not page.evaluate("window.pwned === true")
     assert page.locator("img[src='x']").count() == 0
     ctx.close()

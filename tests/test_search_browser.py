@@ -5,6 +5,7 @@ import contextlib
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
 from tests.browser_helpers import WATCH_SEARCH, search_answered
 
@@ -135,3 +136,23 @@ def test_concept_page_in_first_three_results(search_page, site_dir, word, target
     pages = search_top(search_page, word, targets)
     place = rank(pages, targets)
     assert place is not None and place <= TOP, f"搜索“{word}”：{targets} 不在前 {TOP}；实际前 5 页：{pages[:5]}"
+
+
+def test_first_query_answers_from_the_small_index_while_the_whole_one_loads(context, base_url):
+    """On a slow line the first query does not wait for the whole index (tools/search_gate.js): titles and everyday
+    words answer it, and once the whole index is in, the full results replace them without typing again."""
+    held = []
+    context.route("**/search/search_index.json", lambda route: held.append(route))
+    page = context.new_page()
+    page.goto(base_url + "casework/intake.html")
+    page.locator("label.md-header__button[for='__search']").click()
+    box = page.locator("input.md-search__input")
+    box.type("共情")
+    box.press("End")
+    link = ".md-search-result__item > .md-search-result__link[href*='{}']"
+    # 共情 is an everyday word of the empathy page; the supervision page has it only in its text.
+    expect(page.locator(link.format("interview/empathy.html")).first).to_be_visible()
+    assert len(held) == 1, "the whole index is asked for right after the small one"
+    expect(page.locator(link.format("ethics/supervision.html"))).to_have_count(0)
+    held[0].continue_()
+    expect(page.locator(link.format("ethics/supervision.html")).first).to_be_attached()

@@ -1,4 +1,5 @@
-"""The foundation: Chinese search, no third-party requests, offline use, phone layout."""
+"""The foundation: Chinese search, offline use, phone layout (no third-party request from any page: the walk over
+every page in tests/test_every_page_browser.py)."""
 
 import contextlib
 import re
@@ -13,7 +14,6 @@ from tools.browser import DESKTOP, PHONE
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).parent / "screenshots"
-DATA_ATTRIBUTE = re.compile(r"\s(data-[a-z][a-z0-9-]*)[\s=>]")
 
 # A key term, and the page that explains it; the term must be found through the search box.
 SEARCH_TERMS = [
@@ -50,42 +50,6 @@ def search_page(warm_page, base_url):
 def test_search_finds_word_inside_sentences(search_page, word, target):
     hrefs = search(search_page, word, target)
     assert any(target in h for h in hrefs), f"搜索“{word}”的结果中没有 {target}：{hrefs[:10]}"
-
-
-def page_kinds(site_dir):
-    """{kind: [pages]}: pages whose content carries the same data attributes (Material's own aside) run the same
-    scripts, so they make the same requests after their load event."""
-    kinds = {}
-    for path in sorted(site_dir.rglob("*.html")):
-        names = set(DATA_ATTRIBUTE.findall(path.read_text(encoding="utf-8")))
-        kinds.setdefault(frozenset(n for n in names if not n.startswith("data-md-")), []).append(path)
-    return {kind: [p.relative_to(site_dir).as_posix() for p in paths] for kind, paths in kinds.items()}
-
-
-def crawl(page, context, base_url, pages, idle):
-    """Visit every page, waiting for the network to fall idle on the pages in `idle` and for the load event on the
-    others; no request may leave the local server, and the server must have seen every page."""
-    for rel in pages:
-        page.goto(base_url + rel, wait_until="networkidle" if rel in idle else "load")
-    assert context.requests.foreign() == []
-    visited = {u.split("?")[0].split("#")[0] for u in context.requests.urls}
-    assert all(base_url + rel in visited for rel in pages)
-    print(f"crawled {len(pages)} pages ({len(idle)} to network idle), {len(context.requests.urls)} requests, all local")
-
-
-def test_no_page_requests_another_host(page, context, base_url, site_dir):
-    """Each page to its load event (every request its HTML and styles make); one page of each kind until the
-    network is idle (what its scripts fetch afterwards: engine, specs, search index)."""
-    kinds = page_kinds(site_dir)
-    pages = sorted(rel for group in kinds.values() for rel in group)
-    assert len(pages) > 40 and len(kinds) > 5
-    crawl(page, context, base_url, pages, idle={group[0] for group in kinds.values()})
-
-
-@pytest.mark.slow
-def test_no_page_requests_another_host_once_the_network_is_idle(page, context, base_url, site_dir):
-    pages = sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html"))
-    crawl(page, context, base_url, pages, idle=set(pages))
 
 
 def test_works_offline_after_one_visit(browser, base_url):

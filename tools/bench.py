@@ -26,9 +26,9 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from catalog import questions  # noqa: E402
 from catalog.instruments import load_all  # noqa: E402
 from engine import contract  # noqa: E402
-from macros import quiz  # noqa: E402
 from tools import bench_phone, bench_readme, offline, serve  # noqa: E402
 from tools.browser import CHROMIUM, CHROMIUM_ARGS, PHONE, launch  # noqa: E402
 
@@ -79,7 +79,7 @@ def _copy_chapter_sections(item, copy):
     elif isinstance(item, dict):
         for title, value in item.items():
             pages = value if isinstance(value, list) else []
-            if pages and all(isinstance(p, str) and p.split("/")[0] in quiz.CHAPTERS for p in pages):
+            if pages and all(isinstance(p, str) and p.split("/")[0] in questions.CHAPTERS for p in pages):
                 found.append({f"{title}（副本 {copy}）": [p.replace("/", f"-{copy}/", 1) for p in pages]})
             else:
                 found += _copy_chapter_sections(value, copy)
@@ -93,7 +93,7 @@ def synthetic_site(work, factor, browser, root=ROOT):
     text = (root / "mkdocs.yml").read_text(encoding="utf-8")
     nav = yaml.load(text, _LooseLoader)["nav"]
     for copy in range(2, factor + 1):
-        for chapter in quiz.CHAPTERS:
+        for chapter in questions.CHAPTERS:
             if (docs / chapter).is_dir():
                 shutil.copytree(docs / chapter, docs / f"{chapter}-{copy}")
         nav.append({f"副本 {copy}": _copy_chapter_sections(nav, copy)})

@@ -22,7 +22,7 @@ def launch(playwright):
     browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     # The pages' Content-Security-Policy (tools/csp.py) refuses the string evaluation Playwright's
     # wait_for_function uses for an expression, so contexts bypass it unless asked with
-    # bypass_csp=False (tests/test_csp_browser.py checks the pages with the policy in force).
+    # bypass_csp=False (tests/test_every_page_browser.py and tests/test_csp_browser.py check the pages with the policy in force).
     plain = browser.new_context
     browser.new_context = lambda **options: plain(**{"bypass_csp": True, **options})
     return browser

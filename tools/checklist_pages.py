@@ -21,7 +21,7 @@ if str(ROOT) not in sys.path:
 from mkdocs.exceptions import PluginError  # noqa: E402  (needs ROOT on the path when run as a script)
 
 from catalog import checklists  # noqa: E402
-from catalog.datafiles import DataFileError  # noqa: E402
+from tools import generated_pages  # noqa: E402
 
 SECTION = "practice"
 FOLDER = checklists.PAGES.rstrip("/")
@@ -118,19 +118,12 @@ def nav_yaml(specs):
 def generate():
     """Inside `mkdocs build` (mkdocs-gen-files): add the pages to the build without writing to docs/."""
     import mkdocs_gen_files
-    from mkdocs.structure.files import InclusionLevel
 
     editor = mkdocs_gen_files.FilesEditor.current()
     docs_dir = editor.config["docs_dir"]
     check_docs(docs_dir)
-    try:
-        specs = checklists.load_all()
-    except DataFileError as error:  # the build stops with the message alone, no traceback
-        raise PluginError(str(error)) from None
-    for name, text in pages(specs, docs_dir).items():
-        with editor.open(name, "w") as handle:
-            handle.write(text)
-    editor.files.get_file_from_path(f"{SECTION}/{NAV_FILE}").inclusion = InclusionLevel.EXCLUDED
+    specs = generated_pages.specs_or_stop(checklists.load_all)
+    generated_pages.add_to_build(editor, pages(specs, docs_dir), f"{SECTION}/{NAV_FILE}")
 
 
 def main(argv=None):
@@ -140,10 +133,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     specs = checklists.load_all()
     if args.docs_dir:
-        for name, text in pages(specs, args.docs_dir).items():
-            target = Path(args.docs_dir) / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
+        generated_pages.write(args.docs_dir, pages(specs, args.docs_dir))
     if args.nav:
         sys.stdout.write(nav_yaml(specs))
     return 0

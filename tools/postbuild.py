@@ -22,9 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from catalog import questions  # noqa: E402
 from catalog.datafiles import DataFileError  # noqa: E402  (needs ROOT on the path when run as a script)
 from engine import contract, kinds  # noqa: E402
-from macros import quiz  # noqa: E402
 from tools import csp, offline, package_site, preload, risk_wording, search_synonyms, search_worker  # noqa: E402
 
 NODE_MODULES = ROOT / "node_modules"
@@ -47,7 +47,7 @@ BUNDLES = kinds.bundles()
 # Engine modules the browser never imports (the command line).
 BROWSERLESS = ("__main__.py",)
 # Pages that must open with an abstract and end with their sources: chapter folders and the glossary.
-FRAMED = tuple(f"{chapter}/" for chapter in quiz.CHAPTERS) + ("reference/glossary",)
+FRAMED = tuple(f"{chapter}/" for chapter in questions.CHAPTERS) + ("reference/glossary",)
 # The 30 秒速查 card may come first (it must start in a phone's first screen), then the abstract.
 ABSTRACT = re.compile(
     r'(<div class="admonition [a-z]+">\s*<p class="admonition-title">30 秒速查</p>.*?</div>\s*)?<div class="admonition abstract">',
@@ -173,7 +173,7 @@ def write_engine(site, runtime):
 def write_exam(site):
     exam = site / "assets" / "exam"
     exam.mkdir(parents=True, exist_ok=True)
-    for name, content in quiz.bundle_files().items():
+    for name, content in questions.bundle_files().items():
         (exam / name).write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
 
 
@@ -197,7 +197,7 @@ def run(site, zip_to=None):
     write_engine(site, runtime)
     preload.add(site)
     write_exam(site)
-    quiz.check_anchors(site)
+    questions.check_anchors(site)
     search_synonyms.add(site)
     compact_search_index(site)
     if not search_worker.patch(site):
@@ -205,7 +205,11 @@ def run(site, zip_to=None):
             "Material 搜索 worker 的中文分词代码已变：整词查询修正未生效，请检查 tools/search_worker.py"
         )
     if not search_worker.gate_index(site):
-        raise PostBuildError("没有找到 Material 的 bundle 脚本：搜索索引按需加载未生效，请检查 tools/search_worker.py")
+        raise PostBuildError(
+            "没有找到 Material 的 bundle 脚本，或它与搜索 worker 之间的消息已变：搜索索引按需加载未生效，"
+            "请检查 tools/search_worker.py"
+        )
+    search_worker.write_first_index(site, search_synonyms.load())
     # Before the offline step: the moved scripts are part of the build (its id and precache).
     csp.apply(site)
     report = offline.write(site)

@@ -19,7 +19,7 @@ if str(ROOT) not in sys.path:
 from mkdocs.exceptions import PluginError  # noqa: E402  (needs ROOT on the path when run as a script)
 
 from catalog import instruments, pages  # noqa: E402
-from catalog.datafiles import DataFileError  # noqa: E402
+from tools import generated_pages  # noqa: E402
 
 FOLDER = pages.SCALES
 INDEX = "index.md"
@@ -72,19 +72,11 @@ def nav_yaml(specs):
 def generate():
     """Inside `mkdocs build` (mkdocs-gen-files): add the pages to the build without writing to docs/."""
     import mkdocs_gen_files
-    from mkdocs.structure.files import InclusionLevel
 
     editor = mkdocs_gen_files.FilesEditor.current()
-    try:
-        specs = instruments.load_all()
-    except DataFileError as error:  # the build stops with the message alone, no traceback
-        raise PluginError(str(error)) from None
+    specs = generated_pages.specs_or_stop(instruments.load_all)
     check_docs(editor.config["docs_dir"], specs)
-    for name, text in pages(specs).items():
-        with editor.open(name, "w") as handle:
-            handle.write(text)
-    # The page list is read for the navigation, not published as a page.
-    editor.files.get_file_from_path(f"{FOLDER}/{NAV_FILE}").inclusion = InclusionLevel.EXCLUDED
+    generated_pages.add_to_build(editor, pages(specs), f"{FOLDER}/{NAV_FILE}")
 
 
 def main(argv=None):
@@ -94,10 +86,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     specs = instruments.load_all()
     if args.docs_dir:
-        for name, text in pages(specs).items():
-            target = Path(args.docs_dir) / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
+        generated_pages.write(args.docs_dir, pages(specs))
     if args.nav:
         sys.stdout.write(nav_yaml(specs))
     return 0

@@ -136,8 +136,11 @@
         button.disabled = true;
         var done = 0, failed = 0;
         navigator.serviceWorker.ready.then(function () {
-          // The search index too: a page loads it only once search is used, and offline it cannot be.
-          var index = fetch(new URL("search/search_index.json", root)).catch(function () { /* search stays online-only */ });
+          // The search index too (its small first part and the whole): a page loads them only once search
+          // is used, and offline it cannot be.
+          var index = Promise.all([c && c.CONTRACT.assets.search_first, "search/search_index.json"].filter(Boolean).map(function (file) {
+            return fetch(new URL(file, root));
+          })).catch(function () { /* search stays online-only */ });
           return pages.reduce(function (chain, page) {
             return chain.then(function () {
               return fetch(new URL(page.url, root)).then(function (r) { if (!r.ok) failed++; }, function () { failed++; })

@@ -4,6 +4,8 @@
 // per distinct content, at most MAX_SET_ASIDE copies. Two tabs: each store carries a revision ("rev");
 // an action is sent with the revision this tab last drew, so the engine merges changes to different items
 // and asks about the same item; the `storage` event makes every open tab redraw after another tab's write.
+// Each tab's browser copy of the storage catches up with another tab's write a moment later, so a tab can
+// write over a write it has not yet seen: the tab whose write was replaced sends it again (see recover).
 import { CONTRACT, storageKey as keyOf, emptyStore, draftKey as draftKeyOf } from "./contract.js";
 import { call } from "./engine.js";
 
@@ -14,6 +16,8 @@ const stores = new Map();
 const MAX_SET_ASIDE = 3;
 // A write found another tab's write in between: the action is sent again on the newer store, this often.
 const RETRIES = 3;
+// This tab's last writes of actions the engine says to send again if replaced unseen (answer.replay).
+const KEPT_WRITES = 20;
 
 /** The localStorage key of a store for this copy of the handbook (its root path is part of it). */
 export function storageKey(name) {
@@ -57,6 +61,7 @@ class Store {
     this.offered = [];   // the set-aside copies the notice offers (only these are deleted)
     this.listeners = new Set(); // notices
     this.followers = new Set(); // pages that redraw when the store changes (here or in another tab)
+    this.written = [];   // [{rev, action}]: this tab's recent replayable writes, until a newer store includes them
   }
 
   kindName() {
@@ -212,7 +217,7 @@ class Store {
    */
   async dispatch(action, { ask = (text) => window.confirm(text) } = {}) {
     if (action.do === "export") return this.exportEnvelope();
-    const base = this.seen;
+    const base = action.rev ?? this.seen; // a write sent again keeps the revision its page drew
     for (let attempt = 0; attempt < RETRIES; attempt++) {
       const latest = await this.read();
       const raw = this.raw;
@@ -233,6 +238,7 @@ class Store {
       }
       const saved = this.write(answer.store);
       if (!saved) this.value = answer.store;
+      if (saved && answer.replay) this.written = [...this.written, { rev: answer.store.rev, action: { ...action, rev: base } }].slice(-KEPT_WRITES);
       this.notify("here");
       return { ...answer, saved };
     }
@@ -368,6 +374,22 @@ Store.prototype.askShape = function askShape(head) {
   return this.shape;
 };
 
+/**
+ * Another tab wrote `text`. A write of that tab carries a revision above every write of ours it had seen, so
+ * our writes at or above its revision were replaced unseen: they are sent again (each names its item and what
+ * the page showed before, so the engine merges it onto the newer store, or asks when the other tab changed
+ * the same item). Writes below it are part of the newer store and are forgotten.
+ */
+Store.prototype.recover = async function recover(text) {
+  let rev = null;
+  try {
+    rev = text === null ? null : JSON.parse(text).rev;
+  } catch { /* unreadable: read() sets it aside; nothing is sent onto it */ }
+  const lost = Number.isInteger(rev) ? this.written.filter((w) => w.rev >= rev) : [];
+  this.written = [];
+  for (const { action } of lost) await this.dispatch(action);
+};
+
 Store.prototype.readRaw = function current() {
   return readRaw(this.key).raw;
 };
@@ -416,7 +438,8 @@ window.addEventListener("storage", (event) => {
   for (const store of stores.values()) {
     if (event.key === store.key || event.key === null) {
       store.raw = undefined;
-      store.notify("elsewhere");
+      const replaced = event.key === store.key ? store.recover(event.newValue) : Promise.resolve();
+      replaced.catch(() => null).then(() => store.notify("elsewhere"));
     }
   }
 });
