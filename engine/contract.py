@@ -130,6 +130,7 @@ def as_dict():
         "casePractice": {"store": CASE_PRACTICE["store"], "kind": CASE_PRACTICE["kind"]},
         "draftPrefix": DRAFT_PREFIX,
         "engineFilesMeta": ENGINE_FILES_META,
+        "warm": WARM,
     }
 
 
@@ -173,6 +174,8 @@ def js_module():
 # The script each interactive element needs, by its ATTR name: handbook.js, on every page, loads a
 # script only when the page holds such an element (each kind's `feature` in engine/kinds.py).
 FEATURES = kinds.features()
+# The request that warms a spec the page hands the engine (engine/kinds.py `warm`), by bundle.
+WARM = kinds.warmups()
 # Repeated measures: a case keeps its saved scale results under this key, a list of
 # engine/measures.py record()s; calculators save them, the measurement view (practice/measures) draws them.
 MEASURES = "measures"

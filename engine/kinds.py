@@ -12,6 +12,9 @@ Every registry that used to be kept by hand follows from these records:
   at install) and `shell` (built files, by glob, kept at install);
 - macros/content.py tool targets: `target` (a fixed page, for tools(...)) or `targets` (one per spec:
   the tools(...) id prefix and the page made for each spec);
+- engine/contract.py WARM: `warm` (the request the kind's page makes first, with the spec's id first): the
+  page's engine sends it for each spec its head hands over, so the first answer does not pay for reading the
+  spec and importing the module;
 - tests/test_engine_contract.py: the scripts that read the contract are every `script` below plus SHARED_SCRIPTS.
 
 Adding a kind of tool: add one record here, its engine module, its script and its macro; nothing else
@@ -46,6 +49,7 @@ KINDS = {
         "precache": ("scales/",),
         "shell": (),
         "targets": {"prefix": "scale", "page": "scales/{id}.md"},
+        "warm": ("view", {}),
     },
     "batch": {
         "title": "批量评分",
@@ -109,6 +113,7 @@ KINDS = {
         "precache": ("practice/index.html", "practice/checklists/", "practice/case-record.html"),
         "shell": (),
         "targets": {"prefix": "checklist", "page": "practice/checklists/{id}.md"},
+        "warm": ("checklist", {}),
     },
     "case record": {
         "title": "个案记录表",
@@ -226,6 +231,16 @@ def functions():
     for kind in KINDS.values():
         for name, (module, function) in kind["functions"].items():
             found[name] = (module, function, kind["bundle"])
+    return found
+
+
+def warmups():
+    """contract.WARM: bundle -> {fn, args after the spec's id} of the first kind that declares `warm` for it."""
+    found = {}
+    for kind in KINDS.values():
+        if kind.get("warm") and kind["bundle"] not in found:
+            fn, *args = kind["warm"]
+            found[kind["bundle"]] = {"fn": fn, "args": args}
     return found
 
 

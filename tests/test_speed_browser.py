@@ -17,12 +17,12 @@ from tools.browser import PHONE
 
 pytestmark = pytest.mark.browser
 
-# Counts what the page sends to the engine worker: requests carry {id, request}.
+# Records what the page sends to the engine worker: requests carry {id, request: {fn, args}}.
 COUNT_ENGINE_CALLS = """
     window.__engineCalls = [];
     const post = Worker.prototype.postMessage;
     Worker.prototype.postMessage = function (message, ...rest) {
-        if (message && message.request) window.__engineCalls.push(message.request.fn);
+        if (message && message.request) window.__engineCalls.push(message.request);
         return post.call(this, message, ...rest);
     };
 """
@@ -42,8 +42,24 @@ def test_one_tap_sends_exactly_one_engine_call(context, page, base_url):
     # The PHQ-9 total is the sum of the item scores (Kroenke, Spitzer & Williams 2001); with eight items
     # unanswered the engine names them instead of a total, so wait for the missing-items line.
     expect(result_of(page, "phq9", "missing")).not_to_be_empty(timeout=60000)
-    calls = page.evaluate("window.__engineCalls")[before:]
+    calls = [request["fn"] for request in page.evaluate("window.__engineCalls")[before:]]
     assert calls == ["view"], calls
+
+
+@pytest.mark.parametrize(
+    ("path", "first"),
+    [
+        ("scales/phq9.html", {"fn": "view", "args": ["phq9", {}]}),
+        ("practice/checklists/intake.html", {"fn": "checklist", "args": ["intake", {}]}),
+    ],
+)
+def test_a_tool_page_reads_its_spec_before_the_first_answer(context, page, base_url, path, first):
+    """The spec the head hands over is read, and its module imported, while the page loads: its kind's first
+    call, with nothing answered, goes to the engine before any script of the page asks anything."""
+    context.add_init_script(COUNT_ENGINE_CALLS)
+    page.goto(base_url + path)
+    engine_ready(page)
+    assert page.evaluate("window.__engineCalls")[0] == first
 
 
 def test_the_newest_answer_is_the_one_shown(page, base_url):

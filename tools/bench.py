@@ -422,12 +422,12 @@ def budgets(r):
                 phone["cold"]["ratio"]["median"] <= 1.5,
             ),
             (
-                "作答 → 新总分 p95 ≤ 50 ms（页面 4 × CPU）",
+                "作答 → 新总分写入页面 p95 ≤ 50 ms（页面 4 × CPU）",
                 f"{phone['answer_phone']['p95_ms']} ms",
                 phone["answer_phone"]["p95_ms"] <= 50,
             ),
             (
-                "作答 → 新总分 p95 ≤ 16 ms（不减速）",
+                "作答 → 新总分写入页面 p95 ≤ 16 ms（不减速）",
                 f"{phone['answer_unthrottled']['p95_ms']} ms",
                 phone["answer_unthrottled"]["p95_ms"] <= 16,
             ),

@@ -80,12 +80,22 @@ function handOver(target) {
   target.postMessage({
     type: "init", assets: CONTRACT.assets, engineFs: CONTRACT.engineFs, worker: CONTRACT.worker, handed: paths,
   });
+  for (const path of paths) warm(path);
   for (const path of paths) {
     fetch(root + path).then((r) => (r.ok ? r.arrayBuffer() : null)).catch(() => null).then((body) => {
       // The worker fetches a file itself when the page could not (body null).
       target.postMessage({ type: "file", path, body }, body ? [body] : []);
     });
   }
+}
+
+/** A spec the page hands over is read, and its module imported, while the page is still loading: the call the
+ * kind's page makes first (CONTRACT.warm) is sent for it now, and the reader's first answer finds both done. */
+function warm(path) {
+  const dir = CONTRACT.assets.engine_data_dir;
+  const [bundle, file = ""] = path.startsWith(dir) ? path.slice(dir.length).split("/") : [];
+  const request = CONTRACT.warm[bundle];
+  if (request && file.endsWith(".json")) call(request.fn, file.slice(0, -".json".length), ...request.args).catch(() => {});
 }
 
 /** Call a function of engine.bridge; resolves with its result, rejects with a Chinese message. */
