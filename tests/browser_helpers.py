@@ -54,6 +54,21 @@ def engine_ready(page, timeout=60000):
     page.wait_for_function("performance.getEntriesByName('hb-engine-ready').length > 0", timeout=timeout)
 
 
+# A page has drawn what its scripts draw: its engine (if its head names engine files) started, every tool that
+# shows the engine's phase shows it ready, and no quiz still says it is loading.
+SETTLED = f"""() => (!document.querySelector('meta[name="{contract.ENGINE_FILES_META}"]')
+                     || performance.getEntriesByName('hb-engine-ready').length > 0)
+    && Array.from(document.querySelectorAll('[data-engine]')).every((el) => el.dataset.engine === 'ready')
+    && !document.querySelector('.hb-quiz__loading')"""
+
+
+def settled(page, path, base_url):
+    """Open `path` to its load event and wait until its scripts have drawn (SETTLED): cheaper than waiting for
+    the network to be idle, and it waits for exactly what is drawn."""
+    page.goto(base_url + path, wait_until="load")
+    page.wait_for_function(SETTLED)
+
+
 def result_of(page, instrument, name):
     """A calculator's output slot (total, band, missing, error, status)."""
     return page.locator(f"[{contract.ATTR['instrument']}='{instrument}'] [{contract.ATTR['result']}='{name}']")

@@ -32,7 +32,7 @@ expect.set_options(timeout=30_000)
 # Hypothesis fails an example that takes over 200 ms by default: on a loaded machine that is the machine, not
 # the engine. Property tests check results, not speed (the benchmark measures speed). `make test` runs a small
 # sample on every commit; `make test-slow` passes --hypothesis-profile=release for the long one.
-PROFILES = {"loaded-machine": 100, "release": 600}
+PROFILES = {"loaded-machine": 50, "release": 600}
 for _name, _examples in PROFILES.items():
     settings.register_profile(
         _name, max_examples=_examples, deadline=None, suppress_health_check=[HealthCheck.too_slow]

@@ -1,11 +1,12 @@
 """On a 390 px phone: boxes read at body size, the drawer reaches the main sections, the home page opens on search
-and the ward links; axe at two widths and in both palettes (nothing runs off the screen on any page: the walk over
+and the ward links; axe on one page of every kind at two widths and in both palettes (nothing runs off the screen on any page: the walk over
 every page in tests/test_every_page_browser.py)."""
 
 from pathlib import Path
 
 import pytest
 
+from tests.browser_helpers import settled
 from tools.browser import DESKTOP, PHONE
 
 pytestmark = pytest.mark.browser
@@ -73,15 +74,21 @@ def test_phone_drawer_shows_the_main_sections(page, base_url, path):
         )
 
 
+# One page of every kind, for axe.
 PAGES = [
     "index.html",
     "casework/index.html",
     "interview/empathy.html",
+    "reference/glossary.html",
     "scales/index.html",
     "scales/phq9.html",
     "scales/zbi22.html",
+    "scales/cdrisc25.html",  # score entry
     "practice/checklists/service_plan.html",
+    "practice/checklists/closing.html",
     "practice/navigator.html",
+    "exam/drills.html",
+    "exam/mistakes.html",
     "exam/mock.html",
 ]
 
@@ -93,7 +100,7 @@ def test_axe_at_two_widths_in_both_palettes(browser, base_url, viewport, scheme)
     page = ctx.new_page()
     found = {}
     for path in PAGES:
-        page.goto(base_url + path, wait_until="networkidle")
+        settled(page, path, base_url)
         page.wait_for_function(
             "(s) => document.body.getAttribute('data-md-color-scheme') === s",
             arg="slate" if scheme == "dark" else "default",
