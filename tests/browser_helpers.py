@@ -3,6 +3,7 @@
 import base64
 import json
 from contextlib import contextmanager
+from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -67,6 +68,17 @@ def settled(page, path, base_url):
     the network to be idle, and it waits for exactly what is drawn."""
     page.goto(base_url + path, wait_until="load")
     page.wait_for_function(SETTLED)
+
+
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def serious_violations(page):
+    """axe-core's serious and critical violations on the page as it is now (at most three elements each)."""
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+        .filter(v => v.impact === 'serious' || v.impact === 'critical')
+        .map(v => `${v.id}: ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')}`)""")
 
 
 def result_of(page, instrument, name):

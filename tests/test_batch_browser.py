@@ -16,8 +16,8 @@ from playwright.sync_api import expect
 from catalog import instruments
 from engine import batch
 from engine.__main__ import main
+from tests.browser_helpers import serious_violations
 from tests.test_batch import _cell, _write
-from tests.test_quality import serious_violations
 
 pytestmark = pytest.mark.browser
 GOLDEN = Path(__file__).parent / "golden"

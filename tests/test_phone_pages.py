@@ -2,15 +2,12 @@
 and the ward links; axe on one page of every kind at two widths and in both palettes (nothing runs off the screen on any page: the walk over
 every page in tests/test_every_page_browser.py)."""
 
-from pathlib import Path
-
 import pytest
 
-from tests.browser_helpers import settled
+from tests.browser_helpers import serious_violations, settled
 from tools.browser import DESKTOP, PHONE
 
 pytestmark = pytest.mark.browser
-AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 MAIN_SECTIONS = ("手册", "量表计算器", "实务工具", "备考练习", "术语与文献")
 
 
@@ -105,10 +102,7 @@ def test_axe_at_two_widths_in_both_palettes(browser, base_url, viewport, scheme)
             "(s) => document.body.getAttribute('data-md-color-scheme') === s",
             arg="slate" if scheme == "dark" else "default",
         )
-        page.add_script_tag(path=str(AXE))
-        violations = page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']})).violations
-            .filter(v => v.impact === 'serious' || v.impact === 'critical')
-            .map(v => `${v.id}: ${v.nodes.slice(0, 2).map(n => n.target.join(' ')).join(' | ')}`)""")
+        violations = serious_violations(page)
         if violations:
             found[path] = violations
     ctx.close()
