@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from catalog.checklists import load_all
-from tests.browser_helpers import wired_checklist
+from tests.browser_helpers import settled, wired_checklist
 
 pytestmark = pytest.mark.browser
 PAGES = [
@@ -109,9 +109,9 @@ def pdf_pages(page, tmp_path, name):
 
 @pytest.mark.parametrize("path", [p for p in PAGES if "navigator" not in p])
 def test_prints_as_a_paper_form(page, base_url, path, tmp_path):
-    page.goto(base_url + path)
+    settled(page, path, base_url)
     wired_checklist(page)
-    page.wait_for_load_state("networkidle")
+    page.evaluate("document.fonts.ready.then(() => true)")  # the paper is drawn in the page's own fonts
     count, last, every = pdf_pages(page, tmp_path, "blank")
     for field in ("个案代号", "日期", "社会工作者", "社会工作者签名"):
         assert field in every, f"{path}: no {field} on paper"

@@ -3,7 +3,7 @@ every kind in tests/test_phone_pages.py."""
 
 import pytest
 
-from tests.browser_helpers import answer_key, engine_ready, wired_checklist
+from tests.browser_helpers import answer_key, engine_ready, settled, wired_checklist
 
 pytestmark = pytest.mark.browser
 SENTINEL = "隐私哨兵Q7"
@@ -30,8 +30,7 @@ def unlabeled_controls(page):
     ],
 )
 def test_every_control_has_a_label(page, base_url, path):
-    page.goto(base_url + path)
-    page.wait_for_load_state("networkidle")
+    settled(page, path, base_url)
     assert unlabeled_controls(page) == []
 
 
