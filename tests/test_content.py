@@ -22,6 +22,7 @@ def _required():
 
 
 REQUIRED = _required()
+ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS_ON_DISK = sorted(p.name for p in Path("docs").iterdir() if p.is_dir() and (p / "summary.md").is_file())
 
 
@@ -76,3 +77,20 @@ def test_glossary_terms_all_link_into_the_handbook(site_dir):
         assert target.is_file(), href
         if anchor:
             assert f'id="{anchor}"' in target.read_text(encoding="utf-8"), href
+
+
+def test_a_chapter_is_titled_the_same_in_the_bank_and_the_nav():
+    """A chapter's title is written in the question bank (catalog/questions.py CHAPTERS: practice pages, the bank
+    table) and in the nav (mkdocs.yml, where a section may add its exam chapter as {chapter:<id>}): both agree."""
+    from catalog.questions import CHAPTERS
+
+    nav = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    section = r'^\s*- "?{title}(?:（\{{chapter:[a-z0-9-]+\}}）)?"?:\n\s*- {chapter}/index\.md$'
+    differ = [
+        f"{chapter}: {title}"
+        for chapter, title in CHAPTERS.items()
+        if not re.search(section.format(title=re.escape(title), chapter=chapter), nav, re.MULTILINE)
+    ]
+    assert differ == [], (
+        f"mkdocs.yml has no section titled as catalog/questions.py CHAPTERS opening the chapter: {differ}"
+    )
