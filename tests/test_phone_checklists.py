@@ -108,7 +108,11 @@ def pdf_pages(page, tmp_path, name):
 
 
 @pytest.mark.parametrize("path", [p for p in PAGES if "navigator" not in p])
-def test_prints_as_a_paper_form(page, base_url, path, tmp_path):
+def test_prints_as_a_paper_form(warm_page, base_url, path, tmp_path):
+    # Blank forms: nothing on this page is ticked, so the printed forms share one page (the media the last test
+    # emulated is undone: page.pdf() prints with the page's own print styles).
+    page = warm_page
+    page.emulate_media(media="null")
     settled(page, path, base_url)
     wired_checklist(page)
     page.evaluate("document.fonts.ready.then(() => true)")  # the paper is drawn in the page's own fonts
