@@ -22,7 +22,7 @@ from tools import scale_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 # What a build of the handbook reads; node_modules (the runtimes) is linked, not copied.
-SOURCES = ("mkdocs.yml", "docs", "data", "catalog", "macros", "engine", "tools", "overrides")
+SOURCES = ("mkdocs.yml", "pyproject.toml", "docs", "data", "catalog", "macros", "engine", "tools", "overrides")
 NEW = "trial7"
 NEW_TITLE = "试验用焦虑量表（TRIAL-7）"
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
