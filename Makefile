@@ -37,7 +37,7 @@ $(SITE_OK): $(PY_OK) $(JS_OK) $(SOURCES)
 serve: build
 	$(BIN)/python tools/serve.py site --port 8000
 
-## check: the fast tier while editing (under a minute on an idle two-core machine): data, engine goldens, built-HTML checks in CPython (no browser)
+## check: the fast tier while editing (about a minute on an idle two-core machine: 52-76 s measured): data, engine goldens, built-HTML checks in CPython (no browser)
 check: $(SITE_OK)
 	$(PYTEST) -m "not browser and not slow"
 

@@ -1,7 +1,7 @@
 """Shared fixtures (the built site, a local server for it, Debian Chromium via Playwright) and the suite's tiers.
 
 Tiers (see the Makefile and docs/contributing.md):
-- `make check`: everything that needs no browser and is not slow (`-m "not browser and not slow"`), under a minute;
+- `make check`: everything that needs no browser and is not slow (`-m "not browser and not slow"`), about a minute;
 - `make test`: everything but the slow tier (`-m "not slow"`), the README's command that CI runs;
 - `make test-slow`: the slow tier (`-m slow`) and the long hypothesis profile, before a release.
 
