@@ -49,8 +49,12 @@ def test_sheet_marks_jumps_and_report_separates_blank_from_wrong(page, base_url,
     expect(cells).to_have_count(15)
     expect(cells.nth(0)).to_have_class("hb-sheet__cell is-answered")
     expect(cells.nth(2)).to_have_class("hb-sheet__cell is-marked")
+    first.evaluate("(card) => { card.dataset.drawn = 'once'; }")
     cells.nth(13).click()
     expect(cards.nth(13)).to_be_in_viewport()
+    expect(page.locator(".hb-q:focus-within")).to_have_attribute(
+        "data-question-id", cards.nth(13).get_attribute("data-question-id")
+    )
 
     page.get_by_role("button", name="交卷").click()
     assert any("还有 13 题未作答" in m for m in dialogs), dialogs  # asked first
@@ -63,3 +67,23 @@ def test_sheet_marks_jumps_and_report_separates_blank_from_wrong(page, base_url,
     report.get_by_role("button", name="再练这些").click()
     expect(report.locator(".hb-report__retry [data-question-id]").first).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll on a phone
+    # The jump only scrolled: the paper on screen is the one answered, never fetched and drawn again.
+    expect(page.locator(".hb-quiz__paper [data-question-id]").first).to_have_attribute("data-drawn", "once")
+    assert [u for u in page.context.requests.urls if u.endswith("exam/mock.html")] == [base_url + "exam/mock.html"]
+
+
+def test_a_page_drawn_again_at_once_reads_the_answer_just_given(page, base_url):
+    """The theme can draw the page again at any moment (its instant navigation on some links); the paper is
+    then drawn from what is saved. An answer whose write is still with the engine must be in what it reads."""
+    start(page, base_url, [])
+    given = page.evaluate(
+        """async (root) => {
+        const { openStore } = await import(root + "assets/js/store.js");
+        const card = document.querySelector("[data-question-id]");
+        card.querySelector("input").click();  // the page sends the answer to the engine
+        const saved = await openStore("exam").get();  // read at once, as a page drawn again would
+        return saved.mock.responses[card.dataset.questionId];
+    }""",
+        base_url,
+    )
+    assert given == [0]

@@ -279,7 +279,9 @@ function pastResults(p) {
   return box;
 }
 
-function paperView(root, plan, state, resumed) {
+function paperView(root, plan, saved, resumed) {
+  // The page's own copy: what it keeps of the answers never changes the store's value behind the engine.
+  const state = structuredClone(saved);
   const byId = byIds();
   const paper = state.ids.map((id) => byId.get(id));
   root.innerHTML = "";
@@ -297,7 +299,6 @@ function paperView(root, plan, state, resumed) {
     // The last part takes whatever remains, should the layout have changed since the paper was drawn.
     for (const q of paper.slice(offset, n === plan.parts.length - 1 ? paper.length : offset + part.count)) {
       const card = questionCard(q);
-      card.id = `hb-paper-${cards.length + 1}`;
       cards.push(card);
       const li = document.createElement("li");
       li.append(card);
@@ -500,7 +501,9 @@ function answerSheet(cards, marked, onMark) {
   const toggle = element.querySelector("button");
   cards.forEach((card, i) => {
     const li = document.createElement("li");
-    li.innerHTML = `<a class="hb-sheet__cell" href="#${card.id}" data-sheet-at="${i}">${i + 1}</a>`;
+    // A button, not a link to the card: the theme's instant navigation redraws the whole page on a
+    // first link within the page, wiring the paper again from what is saved so far.
+    li.innerHTML = `<button type="button" class="hb-sheet__cell" data-sheet-at="${i}">${i + 1}</button>`;
     grid.append(li);
     const mark = el(`<button type="button" class="hb-q__mark hb-noprint" aria-pressed="${marked.has(card.dataset.questionId)}">标记</button>`);
     card.querySelector(".hb-q__meta").append(" ", mark);
@@ -535,7 +538,6 @@ function answerSheet(cards, marked, onMark) {
   grid.addEventListener("click", (event) => {
     const at = event.target.closest("[data-sheet-at]")?.dataset.sheetAt;
     if (at === undefined) return;
-    event.preventDefault();
     show(false); // folded again, so the open sheet does not cover the question jumped to
     const card = cards[Number(at)];
     card.scrollIntoView({ block: "start" });

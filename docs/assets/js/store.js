@@ -62,6 +62,7 @@ class Store {
     this.listeners = new Set(); // notices
     this.followers = new Set(); // pages that redraw when the store changes (here or in another tab)
     this.written = [];   // [{rev, action}]: this tab's recent replayable writes, until a newer store includes them
+    this.pending = new Set(); // this tab's changes on their way through the engine (see get)
   }
 
   kindName() {
@@ -129,7 +130,10 @@ class Store {
   }
 
   /** The current store, checked and complete; damaged or newer-format data is set aside and an empty store is used. */
+  /** The stored value, once this tab's own changes sent before the call are written: a page drawn again
+   *  (the theme redraws a page on some links) must not miss an answer given a moment before. */
   async get() {
+    await Promise.allSettled([...this.pending]);
     const value = await this.read();
     this.seen = value.rev || 0;
     return value;
@@ -215,8 +219,16 @@ class Store {
    * Send `action` to the engine on the stored value and write what comes back. `ask(question)` decides a
    * conflict with another tab (default: confirm). Resolves with the engine's answer plus `saved`.
    */
-  async dispatch(action, { ask = (text) => window.confirm(text) } = {}) {
+  dispatch(action, options) {
     if (action.do === "export") return this.exportEnvelope();
+    const done = this.change(action, options);
+    this.pending.add(done);
+    const settled = () => this.pending.delete(done);
+    done.then(settled, settled);
+    return done;
+  }
+
+  async change(action, { ask = (text) => window.confirm(text) } = {}) {
     const base = action.rev ?? this.seen; // a write sent again keeps the revision its page drew
     for (let attempt = 0; attempt < RETRIES; attempt++) {
       const latest = await this.read();
