@@ -1,7 +1,8 @@
 """Shared fixtures (the built site, a local server for it, Debian Chromium via Playwright) and the suite's tiers.
 
 Tiers (see the Makefile and docs/contributing.md):
-- `make check`: everything that needs no browser and is not slow (`-m "not browser and not slow"`), about a minute;
+- `make check`: everything that needs no browser, builds no copy of the handbook and is not slow
+  (`-m "not browser and not build and not slow"`), under a minute;
 - `make test`: everything but the slow tier (`-m "not slow"`), the README's command that CI runs;
 - `make test-slow`: the slow tier (`-m slow`) and the long hypothesis profile, before a release.
 
@@ -94,7 +95,8 @@ def built_site(runtime):
         pytest.fail(f"{site} 未构建：请用 make test 运行测试")
     if runtime == "micropython":
         return site
-    directory = ROOT / f"site-{runtime}"
+    # Each pytest-xdist worker makes its own copy: another worker may be serving its copy at that moment.
+    directory = ROOT / f"site-{runtime}{os.environ.get('PYTEST_XDIST_WORKER', '')}"
     if runtime not in _MADE:
         from tests.site_variants import swap_runtime
 
@@ -149,14 +151,45 @@ def phone_context(browser, base_url):
 
 @pytest.fixture
 def context(browser, base_url):
+    """A fresh phone context, for tests that change the context itself (routes, scripts, permissions) or count
+    what a first visit requests. A test that asks for it gets its `page` in it."""
     ctx = phone_context(browser, base_url)
     yield ctx
     ctx.close()
 
 
+def wipe(ctx):
+    """Delete everything the site stored in `ctx` (local storage, IndexedDB, caches, cookies) on every origin
+    its pages asked for since the last wipe; the browser's HTTP cache stays."""
+    origins = {f"{u.scheme}://{u.netloc}" for u in map(urlparse, ctx.requests.urls) if u.scheme in ("http", "https")}
+    for origin in sorted(origins):
+        ctx.wiper.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
+    ctx.requests.urls.clear()
+
+
 @pytest.fixture
-def page(context):
-    return context.new_page()
+def page(request):
+    """A new tab with nothing saved. In the module's shared context (the site's storage wiped after each test)
+    so a test does not pay for a cold browser profile: pages, scripts and the engine's WebAssembly come from
+    the HTTP cache, as on a reader's second visit. In a fresh context when the test asks for `context`."""
+    if "context" in request.fixturenames:
+        yield request.getfixturevalue("context").new_page()
+        return
+    ctx = request.getfixturevalue("tab_context")
+    wipe(ctx)
+    tab = ctx.new_page()
+    yield tab
+    tab.close()
+    wipe(ctx)
+
+
+@pytest.fixture(scope="module")
+def tab_context(browser, base_url):
+    """The phone context of a module's `page` tests. Its wiper is a blank tab's connection to the browser."""
+    ctx = phone_context(browser, base_url)
+    ctx.wiper = ctx.new_cdp_session(ctx.new_page())
+    yield ctx
+    ctx.close()
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,9 @@ import yaml
 from engine import bridge
 from tests import golden_walker
 
+# A whole build of a copy of the handbook: in make test, not in make check's minute.
+pytestmark = pytest.mark.build
+
 ROOT = Path(__file__).resolve().parent.parent
 # What a build reads; node_modules (the runtimes) is linked, not copied.
 SOURCES = ("mkdocs.yml", "docs", "data", "catalog", "macros", "engine", "tools", "overrides", "tests/golden")

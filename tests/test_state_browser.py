@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from engine import contract
 from tests import golden_walker
 from tests.browser_helpers import CASES_KEY, engine_ready, replay_goldens, wait_total, wired_checklist
+from tests.conftest import wipe
 
 pytestmark = pytest.mark.browser
 A = contract.ATTR
@@ -33,6 +34,21 @@ def wait_stored(page, script, arg=None):
         # A timer, not animation frames: a tab behind another one draws no frames, and two-tab tests wait on both.
         polling=100,
     )
+
+
+def test_a_page_test_starts_with_nothing_saved(tab_context, base_url):
+    """`page` tests share one context per module (tests/conftest.py): what one test saved is gone for the next."""
+    before = tab_context.new_page()
+    before.goto(base_url)
+    before.evaluate("(key) => localStorage.setItem(key, '{}')", CASES_KEY)
+    before.evaluate("() => new Promise((done) => { indexedDB.open('left-behind').onsuccess = done; })")
+    before.close()
+    wipe(tab_context)
+    after = tab_context.new_page()
+    after.goto(base_url)
+    assert after.evaluate("(key) => localStorage.getItem(key)", CASES_KEY) is None
+    assert after.evaluate("indexedDB.databases().then((all) => all.length)") == 0
+    after.close()
 
 
 def click_phq9(page, answers):
