@@ -176,7 +176,6 @@ def page(request):
         yield request.getfixturevalue("context").new_page()
         return
     ctx = request.getfixturevalue("tab_context")
-    wipe(ctx)
     tab = ctx.new_page()
     yield tab
     tab.close()

@@ -129,9 +129,9 @@ class Store {
     return this.value;
   }
 
-  /** The current store, checked and complete; damaged or newer-format data is set aside and an empty store is used. */
-  /** The stored value, once this tab's own changes sent before the call are written: a page drawn again
-   *  (the theme redraws a page on some links) must not miss an answer given a moment before. */
+  /** The current store, checked and complete (damaged or newer-format data is set aside and an empty store is
+   *  used), read once this tab's own changes sent before the call are written: a page drawn again (the theme
+   *  redraws a page on some links) must not miss an answer given a moment before. */
   async get() {
     await Promise.allSettled([...this.pending]);
     const value = await this.read();
