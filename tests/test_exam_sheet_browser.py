@@ -40,7 +40,14 @@ def test_sheet_marks_jumps_and_report_separates_blank_from_wrong(page, base_url,
     for i in right:
         first.locator("input").nth(i).check()
     wrong_right, _ = keys[second.get_attribute("data-question-id")]
-    second.locator("input").nth(next(i for i in range(4) if i not in wrong_right)).check()
+    wrong = next(i for i in range(4) if i not in wrong_right)
+    # Answered and read in one turn of the page (no tick of the clock between): the clock's count is drawn
+    # with the answer, never a second later.
+    clock_then = second.evaluate(
+        "(card, i) => { card.querySelectorAll('input')[i].click(); return document.querySelector('.hb-quiz__clock').textContent; }",
+        wrong,
+    )
+    assert "已答 2/15 题" in clock_then, clock_then
     cards.nth(2).get_by_role("button", name="标记").click()
     expect(sheet.locator("[data-sheet-count]")).to_have_text("已答 2/15 · 标记 1")
 

@@ -343,13 +343,17 @@ function paperView(root, plan, saved, resumed) {
       return;
     }
     left = Math.max(0, deadline - seconds());
-    const answered = cards.filter((card) => card.querySelector("input:checked")).length;
-    clock.textContent = `${clockText(left)} · 已答 ${answered}/${cards.length} 题`;
+    drawClock();
     if (left > 0) return;
     pause();
     if (document.hidden) {
       store.dispatch({ do: "clock_expire", now: seconds() }).then((answer) => timeIsUp(answer.messages.join("")), () => timeIsUp(""));
     } else submit(true);
+  }
+  // Drawn on every tick and on every answer, so it never shows another count than the answer sheet.
+  function drawClock() {
+    const answered = cards.filter((card) => card.querySelector("input:checked")).length;
+    clock.textContent = `${clockText(left)} · 已答 ${answered}/${cards.length} 题`;
   }
   function run() {
     if (timer || submitted) return;
@@ -409,6 +413,7 @@ function paperView(root, plan, saved, resumed) {
     store.dispatch({ do: "mock_answer", question: card.dataset.questionId, chosen: chosenOf(card), now: seconds(), left })
       .catch((error) => { notice.textContent = error.message; });
     sheet.update();
+    if (timer) drawClock();
   });
   root.addEventListener("focusin", (event) => {
     const at = cards.indexOf(event.target.closest(".hb-q"));
