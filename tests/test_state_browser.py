@@ -202,6 +202,54 @@ def test_a_tick_replaced_by_a_write_that_had_not_seen_it_is_sent_again(context, 
     expect(boxes_b.nth(0)).to_be_checked()
 
 
+def test_a_tick_given_while_the_other_tabs_write_is_being_read_keeps_that_write(context, base_url):
+    """Tab B ticks while it is still reading tab A's write (the engine checks a stored text before a page may
+    use it). B's tick must be merged onto A's write: it used to be applied to B's older copy and written over
+    A's tick, which was lost for good once tab A was closed (nothing left to send it again), and B's box was
+    then unticked by the late end of that read."""
+    a = context.new_page()
+    b = context.new_page()
+    # Tab B holds the news of other tabs' writes until the test lets it through, so the test decides when
+    # B starts reading tab A's write.
+    b.add_init_script(
+        """window.heldNews = [];
+        window.addEventListener("storage", (e) => {
+          if (!window.heldNews) return;
+          e.stopImmediatePropagation();
+          window.heldNews.push({ key: e.key, oldValue: e.oldValue, newValue: e.newValue });
+        }, true);"""
+    )
+    for tab in (a, b):
+        tab.goto(base_url + "practice/checklists/crisis.html")
+    boxes_a = wired_checklist(a, "crisis").locator("[data-check]")
+    boxes_b = wired_checklist(b, "crisis").locator("[data-check]")
+    first, second = boxes_a.nth(0).get_attribute("data-check"), boxes_a.nth(1).get_attribute("data-check")
+    boxes_a.nth(0).check()
+    wait_stored(a, "s.cases[s.current]?.checklists?.crisis?.checks?.[arg]", first)
+    a.close()  # nobody left to send A's tick again
+    b.wait_for_function("() => window.heldNews.length > 0")
+    checks, copy_is_stored = b.evaluate(
+        """async ([root, key, second]) => {
+        const { openStore } = await import(root + "assets/js/store.js");
+        const store = openStore("cases");
+        const news = window.heldNews;
+        window.heldNews = null;
+        news.forEach((e) => window.dispatchEvent(new StorageEvent("storage", { ...e, storageArea: localStorage })));
+        // One turn of the event loop: B's redraw for A's write is now reading it (the engine is checking it).
+        await new Promise((turn) => setTimeout(turn, 0));
+        document.querySelector(`[data-check="${second}"]`).click();
+        await store.get();  // resolves once B's tick is written
+        const s = JSON.parse(localStorage.getItem(key));
+        return [s.cases[s.current].checklists.crisis.checks, JSON.stringify(store.value) === localStorage.getItem(key)];
+    }""",
+        [base_url, CASES_KEY, second],
+    )
+    assert checks.get(first) is True and checks.get(second) is True, checks
+    assert copy_is_stored, "tab B's copy of the store is not the stored text"
+    expect(boxes_b.nth(0)).to_be_checked()
+    expect(boxes_b.nth(1)).to_be_checked()
+
+
 def test_same_note_changed_in_the_other_tab_is_asked_about(context, base_url):
     """A tab that has not yet drawn the other tab's note is asked before writing over it, in Chinese."""
     a = context.new_page()

@@ -79,32 +79,56 @@ class Store {
     return () => this.followers.delete(fn);
   }
 
+  /** Draw every follower from the stored value, unless a newer write is stored by the time it is read: that
+   *  write's own notice (this tab's `notify("here")`, another tab's `storage` event) draws it instead, so a
+   *  slow read of an older value never draws over a newer one. */
   async notify(how) {
-    const value = await this.get();
+    await Promise.allSettled([...this.pending]);
+    const { raw, value } = await this.readText();
+    if (this.storedText().raw !== raw) return;
+    this.seen = value.rev || 0;
     this.followers.forEach((fn) => fn(value, how));
   }
 
+  /** The stored text (the old key's when the new one is empty) and whether the browser let us read it. */
+  storedText() {
+    const found = readRaw(this.key);
+    return found.raw === null ? { ...readRaw(CONTRACT.legacyKeys[this.name]), ok: found.ok } : found;
+  }
+
   async read() {
-    let { raw, ok } = readRaw(this.key);
+    return (await this.readText()).value;
+  }
+
+  /** The stored value and the text it was read from. Reads that overlap share one check of the same text,
+   *  and this tab's copy is replaced only if that text is still the stored one when the check ends: a read
+   *  that starts while another tab's write is being checked gets that write, never the value before it, and
+   *  a check that ends after this tab wrote cannot put an older value back as the current one. */
+  async readText() {
+    const { raw, ok } = this.storedText();
     if (!ok && !this.unsaved) {
       this.unsaved = why(null);
       this.changed();
     }
-    if (raw === null) raw = readRaw(CONTRACT.legacyKeys[this.name]).raw;
     if (this.firstRead) {
       this.firstRead = false;
       this.remindSetAside();
     }
-    if (raw === this.raw && this.value) return this.value;
-    this.raw = raw;
-    if (raw === null) {
-      this.value = emptyStore(this.name);
-      return this.value;
+    if (raw === this.raw && this.value) return { raw, value: this.value };
+    if (this.checking?.raw !== raw) this.checking = { raw, value: raw === null ? emptyStore(this.name) : this.check(raw) };
+    const value = await this.checking.value;
+    if (this.checking?.raw === raw) this.checking = null;
+    if (this.storedText().raw === raw) {
+      this.raw = raw;
+      this.value = value;
     }
-    let problem = "";
-    let value;
+    return { raw, value };
+  }
+
+  /** A stored text read into a complete store; damaged or newer-format text is set aside (an empty store). */
+  async check(raw) {
     try {
-      value = JSON.parse(raw);
+      const value = JSON.parse(raw);
       await checkInPieces(CONTRACT.storeKinds[this.name], value, this.name);
       // The engine says which lists are missing (it is sent the value without the lists' contents).
       const lists = {};
@@ -120,13 +144,12 @@ class Store {
         this.info = done.messages.join("");
         this.changed();
       }
-      this.value = { ...done.store, ...lists };
       this.askShape(done.store);
+      return { ...done.store, ...lists };
     } catch (error) {
-      problem = error instanceof SyntaxError ? `本机保存的${this.kindName()}已损坏（内容不完整）` : error.message;
+      this.setAside(raw, error instanceof SyntaxError ? `本机保存的${this.kindName()}已损坏（内容不完整）` : error.message);
+      return emptyStore(this.name);
     }
-    if (problem) this.setAside(raw, problem);
-    return this.value;
   }
 
   /** The current store, checked and complete (damaged or newer-format data is set aside and an empty store is
@@ -148,7 +171,6 @@ class Store {
   }
 
   setAside(raw, problem) {
-    this.value = emptyStore(this.name);
     const held = this.heldCopies();
     const key = `${this.quarantineKey}:${fingerprint(raw)}`;
     const kept = held.some((k) => readRaw(k).raw === raw);
@@ -231,8 +253,7 @@ class Store {
   async change(action, { ask = (text) => window.confirm(text) } = {}) {
     const base = action.rev ?? this.seen; // a write sent again keeps the revision its page drew
     for (let attempt = 0; attempt < RETRIES; attempt++) {
-      const latest = await this.read();
-      const raw = this.raw;
+      const { raw, value: latest } = await this.readText();
       const { sent, stubs } = slim(this.name, latest, action);
       const answer = await call("transition", this.name, sent, { ...action, rev: base });
       if (answer.conflict) {
@@ -362,7 +383,8 @@ function entryPrint(entry) {
  * labels whose notes look like ID numbers (from the check).
  */
 Store.prototype.importCases = async function importCases(file, risky, { ask = (text) => window.confirm(text) } = {}) {
-  const latest = await this.get();
+  await Promise.allSettled([...this.pending]);
+  const { raw, value: latest } = await this.readText();
   const incoming = file.data.cases || {};
   const prints = (cases) => Object.fromEntries(Object.entries(cases).map(([label, entry]) => [label, entryPrint(entry)]));
   const head = { ...latest, cases: {} };
@@ -371,7 +393,7 @@ Store.prototype.importCases = async function importCases(file, risky, { ask = (t
   const which = replace ? "replace" : "keep";
   const cases = { ...latest.cases };
   for (const label of plan.take[which]) cases[label] = incoming[label];
-  if (this.readRaw() !== this.raw) return { messages: ["另一个标签页刚改动了个案进度，这次导入没有保存。请再导入一次。"], saved: false };
+  if (this.storedText().raw !== raw) return { messages: ["另一个标签页刚改动了个案进度，这次导入没有保存。请再导入一次。"], saved: false };
   const saved = this.write({ ...latest, cases, rev: (latest.rev || 0) + 1 });
   this.notify("here");
   return { messages: [plan.said[which]], saved };
@@ -400,10 +422,6 @@ Store.prototype.recover = async function recover(text) {
   const lost = Number.isInteger(rev) ? this.written.filter((w) => w.rev >= rev) : [];
   this.written = [];
   for (const { action } of lost) await this.dispatch(action);
-};
-
-Store.prototype.readRaw = function current() {
-  return readRaw(this.key).raw;
 };
 
 /**
