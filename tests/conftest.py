@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, settings  # noqa: E402
 from playwright.sync_api import expect  # noqa: E402
 
 from tools import serve  # noqa: E402
-from tools.browser import PHONE, launch  # noqa: E402
+from tools.browser import PHONE, TEST_CHROMIUM, launch  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 # A loaded CI machine runs the engine in a worker far slower than an idle one: every expect() waits up to 30 s
@@ -41,6 +41,10 @@ for _name, _examples in PROFILES.items():
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "loaded-machine"))
 
 BROWSER_FIXTURES = {"browser", "context", "page"}
+
+
+def pytest_report_header():
+    return f"browser tests run in {TEST_CHROMIUM}"
 
 
 def pytest_collection_modifyitems(items):
@@ -122,7 +126,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        chromium = launch(p)
+        chromium = launch(p, TEST_CHROMIUM)
         yield chromium
         chromium.close()
 
