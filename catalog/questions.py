@@ -9,24 +9,13 @@ import re
 from pathlib import Path
 
 from catalog import syllabus
+from catalog.chapters import load_chapters
 from catalog.datafiles import DATA, DataFileError, check_fields, load_records, load_yaml, once_per_version
 from catalog.pages import page_exists
 from catalog.references import REFERENCE_FILE, references
 from engine import contract
 from engine import quiz as rules
 
-CHAPTERS = {
-    "overview": "医务社会工作概论",
-    "process": "通用过程模式",
-    "casework": "个案工作方法",
-    "models": "个案工作模式",
-    "interview": "会谈技巧",
-    "medical": "医务社会工作专题",
-    "hospital": "医院实务",
-    "ethics": "伦理与团队",
-    "palliative": "姑息治疗",
-    "support": "社会支持理论",
-}
 TECHNIQUES = {
     "attending": "专注",
     "listening": "倾听",
@@ -293,8 +282,9 @@ def load_questions():
     for path in sorted((DATA / "questions").glob("*.yml")):
         raw = load_yaml(path)
         chapter = raw.get("chapter") if isinstance(raw, dict) else None
-        if chapter not in CHAPTERS or path.stem != chapter:
-            raise DataFileError(path, "chapter", f"chapter 应与文件名一致，且为 {', '.join(CHAPTERS)} 之一")
+        chapters = load_chapters()
+        if chapter not in chapters or path.stem != chapter:
+            raise DataFileError(path, "chapter", f"chapter 应与文件名一致，且为 {', '.join(chapters)} 之一")
         for qid, question in load_records(path, QUESTION_FIELDS, top="questions").items():
             if qid in seen:
                 raise DataFileError(path, qid, f"题号与 {seen[qid].name} 重复")
@@ -508,7 +498,7 @@ def bundle():
         }
 
     return {
-        "chapters": CHAPTERS,
+        "chapters": load_chapters(),
         "exams": {c: r["label"] for c, r in codes.items()},
         "types": TYPE_NAMES,
         "papers": [plan for paper in papers for plan in paper_plans(paper, questions, drills)],
@@ -523,7 +513,7 @@ def bundle_files():
     holding only the items that paper can draw: the mock page fetches the paper it draws."""
     full = bundle()
     files = {contract.EXAM_FILES["bank"]: {**full, "papers": []}}
-    for chapter in CHAPTERS:
+    for chapter in load_chapters():
         files[contract.EXAM_FILES["set"].replace("{}", chapter)] = {
             **full,
             "questions": [q for q in full["questions"] if q["chapter"] == chapter],

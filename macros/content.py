@@ -1,9 +1,9 @@
 """Content conventions: sources at the foot of a page, the bibliography and the glossary."""
 
 from catalog import checklists, instruments, syllabus
+from catalog.chapters import load_chapters
 from catalog.datafiles import DataFileError
 from catalog.glossary import terms as glossary_terms
-from catalog.questions import CHAPTERS
 from catalog.references import REFERENCE_FILE, references
 from engine import contract, kinds
 from macros.links import relative
@@ -35,7 +35,7 @@ def _tool_targets():
         if made:
             for ident, spec in LOADERS[kind["bundle"]]().items():
                 targets[f"{made['prefix']}:{ident}"] = (made["page"].format(id=ident), LINK_TEXT[kind["bundle"]](spec))
-    targets.update({f"practice:{c}": (f"{c}/exercises.md", f"{name}·本章练习") for c, name in CHAPTERS.items()})
+    targets.update({f"practice:{c}": (f"{c}/exercises.md", f"{name}·本章练习") for c, name in load_chapters().items()})
     targets.update(kinds.fixed_targets())
     return targets
 

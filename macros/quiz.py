@@ -4,8 +4,9 @@ macros and the bank's tables. The bank itself is loaded and checked in catalog/q
 import re
 
 from catalog import syllabus
+from catalog.chapters import load_chapters
 from catalog.datafiles import DATA, DataFileError
-from catalog.questions import CHAPTERS, SHAPES, check_papers, load_drills, load_exam, load_questions, paper_plans
+from catalog.questions import SHAPES, check_papers, load_drills, load_exam, load_questions, paper_plans
 from engine import contract
 from macros.pages import page_src
 
@@ -95,7 +96,7 @@ def register(env):
     @env.macro
     def practice_set(chapter):
         """Chapter practice: every question of one chapter, answered one at a time."""
-        if chapter not in CHAPTERS:
+        if chapter not in load_chapters():
             raise DataFileError(DATA / "questions", page_src(env), f"未知章节 {chapter}")
         return _root("practice", set=chapter)
 
@@ -118,7 +119,7 @@ def register(env):
     def bank_table():
         """Question counts per chapter and type, then per exam chapter code."""
         rows = ["| 章节 | 单选 | 多选 | 案例分析 | 合计 |", "| --- | --- | --- | --- | --- |"]
-        for chapter, name in CHAPTERS.items():
+        for chapter, name in load_chapters().items():
             mine = [q for q in questions if q["chapter"] == chapter]
             if not mine:
                 continue

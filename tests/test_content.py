@@ -79,18 +79,26 @@ def test_glossary_terms_all_link_into_the_handbook(site_dir):
             assert f'id="{anchor}"' in target.read_text(encoding="utf-8"), href
 
 
-def test_a_chapter_is_titled_the_same_in_the_bank_and_the_nav():
-    """A chapter's title is written in the question bank (catalog/questions.py CHAPTERS: practice pages, the bank
-    table) and in the nav (mkdocs.yml, where a section may add its exam chapter as {chapter:<id>}): both agree."""
-    from catalog.questions import CHAPTERS
+def test_a_chapter_is_titled_once_in_the_nav():
+    """A chapter is a folder of docs/ with a summary page; its title is its nav section's (mkdocs.yml), without
+    the exam chapter the nav may add to it. The bank, the practice pages and the post-build checks read it there."""
+    from catalog.chapters import load_chapters
 
-    nav = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    section = r'^\s*- "?{title}(?:（\{{chapter:[a-z0-9-]+\}}）)?"?:\n\s*- {chapter}/index\.md$'
-    differ = [
-        f"{chapter}: {title}"
-        for chapter, title in CHAPTERS.items()
-        if not re.search(section.format(title=re.escape(title), chapter=chapter), nav, re.MULTILINE)
-    ]
-    assert differ == [], (
-        f"mkdocs.yml has no section titled as catalog/questions.py CHAPTERS opening the chapter: {differ}"
-    )
+    chapters = load_chapters()
+    assert sorted(chapters) == CHAPTERS_ON_DISK
+    # mkdocs.yml: "医务社会工作专题（{chapter:shiwu-medical}）" opens medical/, "会谈技巧" opens interview/.
+    assert chapters["medical"] == "医务社会工作专题"
+    assert chapters["interview"] == "会谈技巧"
+
+
+def test_a_chapter_missing_from_the_nav_stops_the_build(tmp_path, monkeypatch):
+    from catalog import chapters
+    from catalog.datafiles import DataFileError
+
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    without = re.sub(r"^      - 会谈技巧:\n(?:          - .*\n)+", "", text, flags=re.MULTILINE)
+    assert "interview/index.md" not in without
+    (tmp_path / "mkdocs.yml").write_text(without, encoding="utf-8")
+    monkeypatch.setattr(chapters, "MKDOCS", tmp_path / "mkdocs.yml")
+    with pytest.raises(DataFileError, match=r"mkdocs\.yml.*interview"):
+        chapters.load_chapters()

@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from catalog import questions  # noqa: E402
+from catalog.chapters import NavLoader, load_chapters  # noqa: E402
 from catalog.instruments import load_all  # noqa: E402
 from engine import contract  # noqa: E402
 from tools import bench_phone, bench_readme, offline, serve  # noqa: E402
@@ -63,13 +63,6 @@ def build(args, env=None, site=None, root=ROOT):
     return time.perf_counter() - started
 
 
-class _LooseLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml without resolving its !ENV and !!python tags (only the nav is wanted)."""
-
-
-_LooseLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-
-
 def _copy_chapter_sections(item, copy):
     """The nav's chapter sections, their pages moved to the copy's folders (e.g. casework-2/)."""
     found = []
@@ -79,7 +72,7 @@ def _copy_chapter_sections(item, copy):
     elif isinstance(item, dict):
         for title, value in item.items():
             pages = value if isinstance(value, list) else []
-            if pages and all(isinstance(p, str) and p.split("/")[0] in questions.CHAPTERS for p in pages):
+            if pages and all(isinstance(p, str) and p.split("/")[0] in load_chapters() for p in pages):
                 found.append({f"{title}（副本 {copy}）": [p.replace("/", f"-{copy}/", 1) for p in pages]})
             else:
                 found += _copy_chapter_sections(value, copy)
@@ -91,9 +84,9 @@ def synthetic_site(work, factor, browser, root=ROOT):
     docs = work / f"docs-{factor}x"
     shutil.copytree(root / "docs", docs)
     text = (root / "mkdocs.yml").read_text(encoding="utf-8")
-    nav = yaml.load(text, _LooseLoader)["nav"]
+    nav = yaml.load(text, NavLoader)["nav"]
     for copy in range(2, factor + 1):
-        for chapter in questions.CHAPTERS:
+        for chapter in load_chapters():
             if (docs / chapter).is_dir():
                 shutil.copytree(docs / chapter, docs / f"{chapter}-{copy}")
         nav.append({f"副本 {copy}": _copy_chapter_sections(nav, copy)})

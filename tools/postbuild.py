@@ -23,6 +23,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from catalog import questions  # noqa: E402
+from catalog.chapters import load_chapters  # noqa: E402
 from catalog.datafiles import DataFileError  # noqa: E402  (needs ROOT on the path when run as a script)
 from engine import contract, kinds  # noqa: E402
 from tools import csp, offline, package_site, preload, risk_wording, search_synonyms, search_worker  # noqa: E402
@@ -46,8 +47,6 @@ CHART_FILES = (
 BUNDLES = kinds.bundles()
 # Engine modules the browser never imports (the command line).
 BROWSERLESS = ("__main__.py",)
-# Pages that must open with an abstract and end with their sources: chapter folders and the glossary.
-FRAMED = tuple(f"{chapter}/" for chapter in questions.CHAPTERS) + ("reference/glossary",)
 # The 30 秒速查 card may come first (it must start in a phone's first screen), then the abstract.
 ABSTRACT = re.compile(
     r'(<div class="admonition [a-z]+">\s*<p class="admonition-title">30 秒速查</p>.*?</div>\s*)?<div class="admonition abstract">',
@@ -63,9 +62,14 @@ class PostBuildError(Exception):
     """A built page or file breaks a convention; the message says which and how to fix it."""
 
 
+def framed():
+    """Pages that must open with an abstract and end with their sources: chapter folders and the glossary."""
+    return (*(f"{chapter}/" for chapter in load_chapters()), "reference/glossary")
+
+
 def check_page(rel, html):
     """A framed page opens with 提要 right after its title and ends with 参考来源 (its last h2)."""
-    if not rel.startswith(FRAMED):
+    if not rel.startswith(framed()):
         return
     src = rel.removesuffix(".html") + ".md"
     if "</h1>" not in html:
