@@ -6,6 +6,7 @@ errata.yml:   entries: [{date, page, change, source?}]  (source: a reference id 
 
 import re
 
+from catalog.chapters import load_chapters
 from catalog.datafiles import DATA, DataFileError, check_fields, load_yaml
 
 DATE = re.compile(r"^20\d\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
@@ -34,6 +35,12 @@ def load_checked(path=DATA / "checked.yml"):
     for page in out["pages"]:
         if not page.endswith(".md") or "/" not in page:
             raise DataFileError(path, f"pages / {page}", "页面应写成 docs 下的路径，如 hospital/crisis.md")
+    # Every page says when its facts were last checked: a chapter without a date would say nothing.
+    undated = [chapter for chapter in load_chapters() if chapter not in out["chapters"]]
+    if undated:
+        raise DataFileError(
+            path, "chapters", f"章 {', '.join(undated)} 没有核对日期：在 chapters 下写上本章事实核对的日期"
+        )
     return out
 
 

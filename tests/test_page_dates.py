@@ -3,7 +3,7 @@
 import pytest
 
 from catalog import page_dates
-from catalog.datafiles import DataFileError
+from catalog.datafiles import DATA, DataFileError
 
 CHAPTERS = ("overview", "process", "medical", "casework", "models", "interview", "palliative", "hospital")
 CHAPTERS += ("ethics", "support", "practice", "exam")
@@ -14,6 +14,13 @@ def test_every_practice_and_exam_chapter_has_a_date():
     for chapter in CHAPTERS:
         assert page_dates.checked_on(checked, f"{chapter}/index.md"), chapter
     assert page_dates.checked_on(checked, "index.md") is None
+
+
+def test_a_chapter_without_a_date_stops_the_build(tmp_path):
+    text = (DATA / "checked.yml").read_text(encoding="utf-8").replace('  support: "2026-12-03"\n', "")
+    (tmp_path / "checked.yml").write_text(text, encoding="utf-8")
+    with pytest.raises(DataFileError, match="章 support 没有核对日期"):
+        page_dates.load_checked(tmp_path / "checked.yml")
 
 
 def test_a_page_date_overrides_its_chapter():
