@@ -279,10 +279,10 @@ def load_questions():
     codes, _ = load_exam()
     pattern = _source_pattern()
     questions, seen = [], {}
+    chapters = load_chapters()
     for path in sorted((DATA / "questions").glob("*.yml")):
         raw = load_yaml(path)
         chapter = raw.get("chapter") if isinstance(raw, dict) else None
-        chapters = load_chapters()
         if chapter not in chapters or path.stem != chapter:
             raise DataFileError(path, "chapter", f"chapter 应与文件名一致，且为 {', '.join(chapters)} 之一")
         for qid, question in load_records(path, QUESTION_FIELDS, top="questions").items():
