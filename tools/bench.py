@@ -63,19 +63,19 @@ def build(args, env=None, site=None, root=ROOT):
     return time.perf_counter() - started
 
 
-def _copy_chapter_sections(item, copy):
-    """The nav's chapter sections, their pages moved to the copy's folders (e.g. casework-2/)."""
+def _copy_chapter_sections(item, copy, chapters):
+    """The nav's sections of `chapters`, their pages moved to the copy's folders (e.g. casework-2/)."""
     found = []
     if isinstance(item, list):
         for entry in item:
-            found += _copy_chapter_sections(entry, copy)
+            found += _copy_chapter_sections(entry, copy, chapters)
     elif isinstance(item, dict):
         for title, value in item.items():
             pages = value if isinstance(value, list) else []
-            if pages and all(isinstance(p, str) and p.split("/")[0] in load_chapters() for p in pages):
+            if pages and all(isinstance(p, str) and p.split("/")[0] in chapters for p in pages):
                 found.append({f"{title}（副本 {copy}）": [p.replace("/", f"-{copy}/", 1) for p in pages]})
             else:
-                found += _copy_chapter_sections(value, copy)
+                found += _copy_chapter_sections(value, copy, chapters)
     return found
 
 
@@ -85,11 +85,12 @@ def synthetic_site(work, factor, browser, root=ROOT):
     shutil.copytree(root / "docs", docs)
     text = (root / "mkdocs.yml").read_text(encoding="utf-8")
     nav = yaml.load(text, NavLoader)["nav"]
+    chapters = load_chapters()
     for copy in range(2, factor + 1):
-        for chapter in load_chapters():
+        for chapter in chapters:
             if (docs / chapter).is_dir():
                 shutil.copytree(docs / chapter, docs / f"{chapter}-{copy}")
-        nav.append({f"副本 {copy}": _copy_chapter_sections(nav, copy)})
+        nav.append({f"副本 {copy}": _copy_chapter_sections(nav, copy, chapters)})
     head = text[: text.index("\nnav:")].replace("\ndocs_dir: docs\n", f"\ndocs_dir: {docs}\n")
     # Beside mkdocs.yml, so the overrides, macros and data resolve as in the real build.
     config = root / f".bench-{factor}x.yml"

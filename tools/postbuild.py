@@ -67,9 +67,10 @@ def framed():
     return (*(f"{chapter}/" for chapter in load_chapters()), "reference/glossary")
 
 
-def check_page(rel, html):
-    """A framed page opens with 提要 right after its title and ends with 参考来源 (its last h2)."""
-    if not rel.startswith(framed()):
+def check_page(rel, html, prefixes=None):
+    """A framed page (`prefixes`: framed(), asked once by check_pages) opens with 提要 right after its title
+    and ends with 参考来源 (its last h2)."""
+    if not rel.startswith(prefixes or framed()):
         return
     src = rel.removesuffix(".html") + ".md"
     if "</h1>" not in html:
@@ -87,8 +88,9 @@ def check_page(rel, html):
 
 
 def check_pages(site):
+    prefixes = framed()
     for path in sorted(site.rglob("*.html")):
-        check_page(path.relative_to(site).as_posix(), path.read_text(encoding="utf-8"))
+        check_page(path.relative_to(site).as_posix(), path.read_text(encoding="utf-8"), prefixes)
 
 
 def built_runtime(site):
